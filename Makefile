@@ -1,0 +1,47 @@
+# Tranche: `make run` serves the app with the demo data; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Development and tests run with DEBUG on (a development secret key is allowed then);
+# production sets DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY instead of using make.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test setup lint check-python clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tranche needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+run: setup
+	@echo "Demo accounts (passwords are shown once, when an account is created):"
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+# The suite runs on the database DATABASE_URL names (SQLite by default). Browser tests
+# run on their own: Playwright's sync API runs an event loop in the test's thread.
+test: $(VENV)/.dev-installed setup lint
+	$(BIN)/pytest -m "not browser"
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import Footnote, OfficerYear, Person
+
+APPROVAL_FIELDS = ("status", "approved_by", "approved_at", "approval_meeting")
+
+
+class OfficerYearInline(admin.TabularInline):
+    model = OfficerYear
+    extra = 0
+    fields = ("fiscal_year", "title", "base_salary", "bonus", "footnotes", *APPROVAL_FIELDS)
+    # Approval happens only through the committee's approve action, never by editing.
+    readonly_fields = APPROVAL_FIELDS
+    ordering = ("-fiscal_year",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name", "officer_years__title")
+    inlines = [OfficerYearInline]
+
+
+@admin.register(Footnote)
+class FootnoteAdmin(admin.ModelAdmin):
+    list_display = ("marker", "text")
+    search_fields = ("text",)
+
+
+@admin.register(OfficerYear)
+class OfficerYearAdmin(admin.ModelAdmin):
+    list_display = ("person", "fiscal_year", "title", "base_salary", "bonus_display", "status")
+    list_filter = ("fiscal_year", "status")
+    search_fields = ("person__name", "title")
+    list_select_related = ("person",)
+    autocomplete_fields = ("person",)
+    filter_horizontal = ("footnotes",)
+    readonly_fields = APPROVAL_FIELDS
+
+    @admin.display(description="Bonus", ordering="bonus")
+    def bonus_display(self, obj: OfficerYear) -> str:
+        return "n/a" if obj.bonus is None else f"{obj.bonus:,}"

@@ -1,0 +1,46 @@
+"""The demo data: the facts of Exhibit 10.26, Executive Officers' Compensation for 2006
+(Valence Technology, Inc.). Names, titles and amounts are the exhibit's, to the letter."""
+
+from decimal import Decimal
+
+EMPLOYMENT_AGREEMENT_FOOTNOTE = (
+    "Please refer to the employment agreements of these executive officers, each of which "
+    "has been filed with the Securities and Exchange Commission, for the other terms and "
+    "conditions of their employment."
+)
+SALARY_YEAR = 2006
+BONUS_YEAR = 2004
+APPROVAL_MEETING = "Compensation Committee (as reported in Exhibit 10.26)"
+
+# name, title, 2006 base salary, 2004 bonus (None: "n/a"), carries footnote (1)
+OFFICERS = [
+    (
+        "James R. Akridge",
+        "Chief Executive Officer and President",
+        Decimal("250000"),
+        Decimal("95625"),
+        True,
+    ),
+    (
+        "Dean Bogues",
+        "President of the Americas and Europe",
+        Decimal("200000"),
+        Decimal("120000"),
+        True,
+    ),
+    ("Dr. ChunTai Guo", "President of Asia-Pacific Operations", Decimal("200000"), None, True),
+    (
+        "Thomas F. Mezger",
+        "Chief Financial Officer and Assistant Secretary",
+        Decimal("185000"),
+        None,
+        True,
+    ),
+    (
+        "Roger A. Williams",
+        "General Counsel and Assistant Secretary",
+        Decimal("180000"),
+        None,
+        False,
+    ),
+]

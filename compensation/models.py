@@ -1,0 +1,224 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import NullIf
+from django.urls import reverse
+from django.utils import timezone
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1900, 2200
+
+
+class Footnote(models.Model):
+    """A footnote of the compensation exhibit, e.g. "(1) Please refer to the employment
+    agreements ...". Markers are shared: one footnote can stand on several officers' rows."""
+
+    marker = models.CharField(max_length=8, unique=True, help_text='Shown as "(marker)", e.g. 1.')
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["marker"]
+
+    def __str__(self) -> str:
+        return f"({self.marker}) {self.text[:60]}"
+
+
+class Person(models.Model):
+    """An optionee and, in the years they hold a title, an executive officer."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("compensation:person", args=[self.pk])
+
+    def footnotes(self) -> models.QuerySet[Footnote]:
+        """Every footnote that stands on one of this person's yearly rows."""
+        return Footnote.objects.filter(officer_years__person=self).distinct()
+
+
+class OfficerYearQuerySet(models.QuerySet):
+    def for_year(self, fiscal_year: int) -> "OfficerYearQuerySet":
+        return self.filter(fiscal_year=fiscal_year)
+
+    def with_prior_salary(self) -> "OfficerYearQuerySet":
+        """Annotate the same person's base salary for the previous fiscal year, in SQL."""
+        prior = OfficerYear.objects.filter(
+            person=OuterRef("person"), fiscal_year=OuterRef("fiscal_year") - 1
+        ).values("base_salary")[:1]
+        return self.annotate(prior_salary=Subquery(prior))
+
+    def with_salary_change(self) -> "OfficerYearQuerySet":
+        """Change from the prior year's salary in dollars and percent (NULL when unknown)."""
+        money = DecimalField(**MONEY)
+        return self.with_prior_salary().annotate(
+            salary_change=ExpressionWrapper(F("base_salary") - F("prior_salary"), money),
+            salary_change_pct=ExpressionWrapper(
+                (F("base_salary") - F("prior_salary")) * 100 / NullIf(F("prior_salary"), 0),
+                DecimalField(max_digits=14, decimal_places=4),
+            ),
+        )
+
+    def with_bonus_for(self, bonus_year: int) -> "OfficerYearQuerySet":
+        """The same person's bonus for `bonus_year`, which need not be this record's year.
+
+        `has_bonus_record` tells "no record for that year" apart from "n/a" (a record
+        whose bonus is empty)."""
+        records = OfficerYear.objects.filter(person=OuterRef("person"), fiscal_year=bonus_year)
+        return self.annotate(
+            has_bonus_record=Exists(records),
+            year_bonus=Subquery(records.values("bonus")[:1]),
+        )
+
+    def for_roster(self, fiscal_year: int, bonus_year: int) -> "OfficerYearQuerySet":
+        return (
+            self.for_year(fiscal_year)
+            .with_salary_change()
+            .with_bonus_for(bonus_year)
+            .select_related("person", "approved_by")
+            .prefetch_related("footnotes")
+            .order_by(F("base_salary").desc(nulls_last=True), "person__name")
+        )
+
+    def fiscal_years(self) -> list[int]:
+        return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+
+    def default_bonus_year(self, fiscal_year: int) -> int:
+        """The latest year up to `fiscal_year` in which any bonus was awarded: an exhibit
+        for 2006 salaries reports the 2004 bonuses when those are the latest awarded."""
+        years = self.filter(fiscal_year__lte=fiscal_year, bonus__isnull=False)
+        return years.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first() or (
+            fiscal_year
+        )
+
+
+class OfficerYear(models.Model):
+    """One person's title, base salary and bonus for one fiscal year.
+
+    A new year's salary starts as a proposal and becomes effective when the committee
+    approves it. An empty bonus means "n/a" (no bonus awarded or not eligible), which is
+    not the same as a bonus of $0.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="officer_years")
+    fiscal_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(FIRST_FISCAL_YEAR), MaxValueValidator(LAST_FISCAL_YEAR)]
+    )
+    title = models.CharField(max_length=300)
+    base_salary = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Annual base salary effective for the year. Empty: not recorded for this year.",
+    )
+    bonus = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text='Bonus awarded for the year. Empty means "n/a" (none awarded or not '
+        "eligible), which is not the same as $0.",
+    )
+    footnotes = models.ManyToManyField(
+        Footnote,
+        blank=True,
+        related_name="officer_years",
+        help_text="Footnote markers on this person's row for the year.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_meeting = models.CharField(
+        max_length=200, blank=True, help_text="The committee meeting that approved it."
+    )
+
+    objects = OfficerYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "person__name"]
+        verbose_name = "officer's yearly record"
+        verbose_name_plural = "officers' yearly records"
+        permissions = [("approve_officeryear", "Can approve salary proposals")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "fiscal_year"],
+                name="one_officer_record_per_person_and_year",
+                violation_error_message="This person already has a record for that fiscal year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_salary__isnull=True) | Q(base_salary__gte=0),
+                name="officer_salary_not_negative",
+                violation_error_message="The base salary cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus__isnull=True) | Q(bonus__gte=0),
+                name="officer_bonus_not_negative",
+                violation_error_message='The bonus cannot be negative (leave it empty for "n/a").',
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__gte=FIRST_FISCAL_YEAR)
+                & Q(fiscal_year__lte=LAST_FISCAL_YEAR),
+                name="officer_fiscal_year_in_range",
+                violation_error_message=(
+                    f"The fiscal year must be between {FIRST_FISCAL_YEAR} and {LAST_FISCAL_YEAR}."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed") | Q(approved_at__isnull=False),
+                name="approved_record_has_approval_time",
+                violation_error_message="An approved record needs the time it was approved.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.fiscal_year}"
+
+    def get_absolute_url(self) -> str:
+        return self.person.get_absolute_url()
+
+    @property
+    def footnote_markers(self) -> str:
+        """ "(1)" style markers; uses the prefetched footnotes when there are some."""
+        return "".join(f"({f.marker})" for f in self.footnotes.all())
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def approve(self, *, by, meeting: str, at=None) -> None:
+        """Make a proposed salary effective. Only a proposal can be approved, once."""
+        meeting = meeting.strip()
+        if not meeting:
+            raise ValidationError({"approval_meeting": "Name the meeting that approved it."})
+        with transaction.atomic():
+            # Lock the row: two committee members clicking at once approve it once.
+            current = OfficerYear.objects.select_for_update().get(pk=self.pk)
+            if current.status != self.Status.PROPOSED:
+                raise ValidationError(f"{self} is already approved.")
+            current.status = self.Status.APPROVED
+            current.approved_by = by
+            current.approved_at = at or timezone.now()
+            current.approval_meeting = meeting
+            current.save(update_fields=["status", "approved_by", "approved_at", "approval_meeting"])
+        self.refresh_from_db()

@@ -1,0 +1,81 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from core.templatetags.money import NOT_AWARDED, format_money, percent, signed_money
+
+from .models import OfficerYear
+
+NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+
+class RosterTable(tables.Table):
+    """The officers' roster for a fiscal year, laid out as the compensation exhibit."""
+
+    name = tables.Column(accessor="person__name", verbose_name="Name", order_by="person__name")
+    title = tables.Column()
+    base_salary = tables.Column(verbose_name="Base salary", attrs=NUMBER)
+    salary_change = tables.Column(verbose_name="Change ($)", attrs=NUMBER)
+    salary_change_pct = tables.Column(verbose_name="Change (%)", attrs=NUMBER)
+    # empty_values=(): an empty bonus is "n/a", so the renderer must see it.
+    year_bonus = tables.Column(
+        verbose_name="Bonus", attrs=NUMBER, order_by="year_bonus", empty_values=()
+    )
+    status = tables.Column()
+    actions = tables.TemplateColumn(
+        template_name="compensation/_roster_actions.html",
+        verbose_name="",
+        orderable=False,
+        attrs={"td": {"class": "d-print-none text-end"}, "th": {"class": "d-print-none"}},
+    )
+
+    class Meta:
+        model = OfficerYear
+        fields = ()
+        sequence = (
+            "name",
+            "title",
+            "base_salary",
+            "salary_change",
+            "salary_change_pct",
+            "year_bonus",
+            "status",
+            "actions",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No officer records for this fiscal year."
+
+    def __init__(self, *args, bonus_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns["year_bonus"].column.verbose_name = f"{bonus_year} bonus"
+
+    def render_name(self, record):
+        return format_html(
+            '<a href="{}">{}</a> {}',
+            record.person.get_absolute_url(),
+            record.person.name,
+            record.footnote_markers,
+        )
+
+    def render_base_salary(self, value):
+        return format_money(value)
+
+    def render_salary_change(self, value):
+        return signed_money(value)
+
+    def render_salary_change_pct(self, value):
+        return percent(value)
+
+    def render_year_bonus(self, value, record):
+        # Three different facts: no record for the bonus year, "n/a", and an amount.
+        if not record.has_bonus_record:
+            return "—"
+        return format_money(value, none=NOT_AWARDED)
+
+    def value_year_bonus(self, value, record):
+        if not record.has_bonus_record:
+            return ""
+        return NOT_AWARDED if value is None else value
+
+    def render_status(self, record):
+        css = "text-bg-success" if record.is_approved else "text-bg-warning"
+        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())

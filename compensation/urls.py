@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compensation"
+urlpatterns = [
+    path("officers/", views.RosterView.as_view(), name="roster"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
+    path("records/<int:pk>/approve/", views.approve_officer_year, name="approve"),
+]

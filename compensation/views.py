@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.generic import DetailView
+from django_tables2.views import SingleTableView
+
+from core.access import get_object_for_user
+from core.charts import line_chart
+from core.templatetags.money import format_money
+
+from .forms import ApprovalForm, RosterYearForm
+from .models import OfficerYear, Person
+from .tables import RosterTable
+
+
+class RosterView(PermissionRequiredMixin, SingleTableView):
+    """The officers' roster for a fiscal year, with the bonuses of a chosen bonus year."""
+
+    permission_required = "compensation.view_officeryear"
+    raise_exception = True
+    table_class = RosterTable
+    template_name = "compensation/roster.html"
+    table_pagination = False
+
+    def get(self, request, *args, **kwargs):
+        self.years = OfficerYear.objects.filter(base_salary__isnull=False).fiscal_years()
+        self.year = self.bonus_year = None
+        self.form = RosterYearForm(request.GET or None)
+        if self.form.is_bound:
+            # Bad input shows the form's errors over an empty table.
+            if self.form.is_valid():
+                self.year = self.form.cleaned_data["year"]
+                self.bonus_year = self.form.cleaned_data["bonus_year"]
+        elif self.years:
+            self.year = self.years[0]
+        if self.year is not None and self.bonus_year is None:
+            self.bonus_year = OfficerYear.objects.default_bonus_year(self.year)
+        if not self.form.is_bound:
+            self.form = RosterYearForm(initial={"year": self.year, "bonus_year": self.bonus_year})
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.year is None:
+            return OfficerYear.objects.none()
+        return OfficerYear.objects.for_roster(self.year, self.bonus_year)
+
+    def get_table_kwargs(self):
+        return {"bonus_year": self.bonus_year}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        records = list(context["table"].data)
+        footnotes = {f.pk: f for record in records for f in record.footnotes.all()}
+        context.update(
+            form=self.form,
+            year=self.year,
+            bonus_year=self.bonus_year,
+            years=self.years,
+            footnotes=sorted(footnotes.values(), key=lambda f: f.marker),
+        )
+        return context
+
+
+class PersonDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "compensation.view_person"
+    raise_exception = True
+    model = Person
+    template_name = "compensation/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = list(
+            self.object.officer_years.with_salary_change()
+            .select_related("approved_by")
+            .prefetch_related("footnotes")
+            .order_by("fiscal_year")
+        )
+        salaries = [(str(r.fiscal_year), r.base_salary) for r in years if r.base_salary is not None]
+        context.update(
+            years=years,
+            chart=line_chart(salaries, y_format=format_money),
+            footnotes=sorted(
+                {f.pk: f for r in years for f in r.footnotes.all()}.values(),
+                key=lambda f: f.marker,
+            ),
+        )
+        return context
+
+
+@permission_required("compensation.approve_officeryear", raise_exception=True)
+def approve_officer_year(request, pk: int):
+    """Committee members make a proposed salary effective, naming the meeting."""
+    record = get_object_for_user(
+        request.user,
+        OfficerYear.objects.select_related("person"),
+        "compensation.approve_officeryear",
+        pk=pk,
+    )
+    form = ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record.approve(by=request.user, meeting=form.cleaned_data["meeting"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"Approved {record.person}'s {record.fiscal_year} base salary."
+            )
+        return redirect(f"{reverse('compensation:roster')}?year={record.fiscal_year}")
+    return render(request, "compensation/approve.html", {"record": record, "form": form})

@@ -1,0 +1,70 @@
+"""Amounts as a board book prints them: thousands separators, "n/a" kept apart from $0."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+NOT_AWARDED = "n/a"
+
+
+def format_money(value: Decimal | int | None, none: str = "") -> str:
+    if value is None or value == "":
+        return none
+    value = Decimal(value)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value == value.to_integral_value():
+        return f"{sign}${value:,.0f}"
+    return f"{sign}${value:,.2f}"
+
+
+def format_price(value: Decimal | None) -> str:
+    """A per-share price: at least two decimals, more only where the price has them."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value).normalize()
+    places = max(2, -value.as_tuple().exponent)
+    return f"${value:,.{places}f}"
+
+
+def format_shares(value: int | None) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{int(value):,}"
+
+
+@register.filter
+def money(value):
+    return format_money(value)
+
+
+@register.filter
+def bonus(value):
+    """A bonus: empty means no bonus awarded / not eligible, which is "n/a", never $0."""
+    return format_money(value, none=NOT_AWARDED)
+
+
+@register.filter
+def price(value):
+    return format_price(value)
+
+
+@register.filter
+def shares(value):
+    return format_shares(value)
+
+
+@register.filter
+def signed_money(value):
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + format_money(value)
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return ""
+    return f"{'+' if value > 0 else ''}{Decimal(value):.1f}%"
