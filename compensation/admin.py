@@ -16,9 +16,21 @@ class OfficerYearInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name",)
+    list_display = ("name", "terminated_on", "termination_reason")
+    list_filter = ("termination_reason",)
     search_fields = ("name", "officer_years__title")
     inlines = [OfficerYearInline]
+    fieldsets = [
+        (None, {"fields": ["name"]}),
+        (
+            "Termination of service",
+            {
+                "fields": ["terminated_on", "termination_reason", "short_swing_liability_until"],
+                "description": "Ending service limits the person's options to the shares "
+                "vested on that date and starts the post-termination window.",
+            },
+        ),
+    ]
 
 
 @admin.register(Footnote)

@@ -30,17 +30,54 @@ class Footnote(models.Model):
 class Person(models.Model):
     """An optionee and, in the years they hold a title, an executive officer."""
 
+    class TerminationReason(models.TextChoices):
+        OTHER = "other", "Other (any reason or none)"
+        DISABILITY = "disability", "Permanent and total disability"
+        DEATH = "death", "Death"
+
     name = models.CharField(max_length=200, unique=True)
+    terminated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day of employment or of service as a director or consultant.",
+    )
+    termination_reason = models.CharField(
+        max_length=12, choices=TerminationReason.choices, blank=True
+    )
+    short_swing_liability_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last date on which an exercise would result in liability under "
+        "section 16(b) of the Exchange Act, if any.",
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(terminated_on__isnull=True) & Q(termination_reason=""))
+                | (Q(terminated_on__isnull=False) & ~Q(termination_reason="")),
+                name="termination_date_and_reason_together",
+                violation_error_message="A termination needs both its date and its reason.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The exercise deadlines of this person's grants depend on the termination.
+            self.option_grants.refresh_deadlines()
+
     def get_absolute_url(self) -> str:
         return reverse("compensation:person", args=[self.pk])
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.terminated_on is not None
 
     def footnotes(self) -> models.QuerySet[Footnote]:
         """Every footnote that stands on one of this person's yearly rows."""

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from compensation import demo
 from compensation.models import Footnote, OfficerYear, Person
+from grants import demo as grant_demo
+from grants.models import OptionGrant, OptionType, RegistrationPeriod, StockPlan, StockPrice
 
 
 class Command(BaseCommand):
@@ -55,5 +57,37 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data: {created} record(s) created.")
 
     def load_grants(self) -> int:
-        """The plans and the seed grant come with the grants app."""
-        return 0
+        """The two plans of Exhibit 10.26 and the option of Exhibit 4.1."""
+        created = 0
+        plan, new = StockPlan.objects.get_or_create(name=grant_demo.PLAN_2000)
+        created += new
+        created += StockPlan.objects.get_or_create(name=grant_demo.PLAN_1990)[1]
+        _, new = StockPrice.objects.get_or_create(
+            date=grant_demo.GRANT_DATE, defaults={"price": grant_demo.EXERCISE_PRICE}
+        )
+        created += new
+        if not RegistrationPeriod.objects.exists():
+            RegistrationPeriod.objects.create(
+                start_date=grant_demo.GRANT_DATE, basis=grant_demo.REGISTRATION_BASIS
+            )
+            created += 1
+        optionee = Person.objects.get(name=grant_demo.OPTIONEE)
+        if not OptionGrant.objects.filter(
+            optionee=optionee, grant_date=grant_demo.GRANT_DATE
+        ).exists():
+            OptionGrant.create_with_installments(
+                grant_demo.INSTALLMENTS,
+                plan=plan,
+                optionee=optionee,
+                grant_date=grant_demo.GRANT_DATE,
+                shares=grant_demo.SHARES,
+                exercise_price=grant_demo.EXERCISE_PRICE,
+                option_type=OptionType.NSO,
+                expiration_date=grant_demo.EXPIRATION,
+                minimum_exercise_shares=grant_demo.MINIMUM_EXERCISE,
+                authorized_by=grant_demo.AUTHORIZED_BY,
+                authorized_on=grant_demo.GRANT_DATE,
+                notes=grant_demo.NOTES,
+            )
+            created += 1 + len(grant_demo.INSTALLMENTS)
+        return created

@@ -1,0 +1,189 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from .forms import ExerciseForm, InstallmentFormSet, OptionGrantAdminForm, VestingScheduleForm
+from .models import (
+    Exercise,
+    OptionGrant,
+    RegistrationPeriod,
+    StockPlan,
+    StockPrice,
+    VestingInstallment,
+)
+
+
+@admin.register(StockPlan)
+class StockPlanAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "shares_reserved",
+        "minimum_exercise_shares",
+        "post_termination_months",
+        "disability_months",
+        "death_months",
+    )
+    search_fields = ("name",)
+
+
+@admin.register(StockPrice)
+class StockPriceAdmin(admin.ModelAdmin):
+    list_display = ("date", "price")
+    date_hierarchy = "date"
+    search_fields = ("date",)
+
+
+@admin.register(RegistrationPeriod)
+class RegistrationPeriodAdmin(admin.ModelAdmin):
+    list_display = ("start_date", "end_date", "basis")
+    search_fields = ("basis",)
+
+
+class VestingInstallmentInline(admin.TabularInline):
+    model = VestingInstallment
+    formset = InstallmentFormSet
+    extra = 0
+    ordering = ("vest_date",)
+
+
+class ExerciseInline(admin.TabularInline):
+    model = Exercise
+    extra = 0
+    can_delete = False
+    fields = (
+        "sequence",
+        "exercise_date",
+        "shares",
+        "payment_method",
+        "aggregate_price",
+        "fair_market_value",
+        "spread",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OptionGrant)
+class OptionGrantAdmin(admin.ModelAdmin):
+    form = OptionGrantAdminForm
+    list_display = (
+        "optionee",
+        "plan",
+        "grant_date",
+        "shares",
+        "exercise_price",
+        "option_type",
+        "expiration_date",
+        "deadline",
+    )
+    list_filter = ("plan", "option_type")
+    search_fields = ("optionee__name",)
+    list_select_related = ("optionee", "plan")
+    autocomplete_fields = ("optionee",)
+    date_hierarchy = "grant_date"
+    readonly_fields = ("deadline",)
+    inlines = [VestingInstallmentInline, ExerciseInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "optionee", "option_type", "notes"]}),
+        (
+            "Terms",
+            {"fields": ["grant_date", "shares", "exercise_price", "expiration_date", "deadline"]},
+        ),
+        (
+            "Exercise and termination (empty: the plan's defaults)",
+            {
+                "fields": [
+                    "minimum_exercise_shares",
+                    "post_termination_months",
+                    "disability_months",
+                    "death_months",
+                ]
+            },
+        ),
+        ("Authorization", {"fields": ["authorized_by", "authorized_on", "acknowledged_on"]}),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/schedule/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="grants_optiongrant_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def schedule_view(self, request, pk: int):
+        """Fill a grant's installments from a schedule: preview, then replace."""
+        grant = get_object_or_404(OptionGrant.objects.select_related("optionee"), pk=pk)
+        if not self.has_change_permission(request, grant):
+            raise PermissionDenied
+        form = VestingScheduleForm(
+            request.POST or None,
+            total_shares=grant.shares,
+            initial={"start": grant.grant_date},
+        )
+        rows, error = None, None
+        if request.method == "POST" and form.is_valid():
+            rows = form.rows()
+            try:
+                if grant.exercises.exists():
+                    raise ValidationError(
+                        "This grant has exercises: its installments are kept as they are."
+                    )
+                grant.validate_installments(rows)
+            except ValidationError as problem:
+                error, rows = " ".join(problem.messages), rows
+            else:
+                if "replace" in request.POST:
+                    grant.set_installments(rows)
+                    self.log_change(request, grant, "Installments filled from a schedule.")
+                    self.message_user(request, f"{len(rows)} installments saved.", messages.SUCCESS)
+                    return redirect(reverse("admin:grants_optiongrant_change", args=[grant.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Fill installments from a schedule: {grant}",
+            "grant": grant,
+            "form": form,
+            "rows": rows,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/grants/optiongrant/schedule.html", context)
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    """Exercises are recorded through OptionGrant.exercise() and never edited."""
+
+    form = ExerciseForm
+    list_display = (
+        "grant",
+        "exercise_date",
+        "shares",
+        "payment_method",
+        "aggregate_price",
+        "spread",
+    )
+    list_filter = ("payment_method",)
+    search_fields = ("grant__optionee__name",)
+    list_select_related = ("grant__optionee",)
+    autocomplete_fields = ("grant",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            form.save()
+        except ValidationError as error:
+            # Another exercise got in first; the rules refused this one.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            raise

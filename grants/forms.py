@@ -1,0 +1,136 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Exercise, OptionGrant, PaymentMethod
+from .vesting import Allocation, VestingSchedule
+
+
+class VestingScheduleForm(forms.Form):
+    """An immediate portion, a cliff, then equal installments every N months."""
+
+    start = forms.DateField(label="Schedule start", help_text="Usually the grant date.")
+    immediate_shares = forms.IntegerField(min_value=0, initial=0, label="Vest at the start")
+    cliff_months = forms.IntegerField(min_value=0, max_value=120, initial=0, label="Cliff (months)")
+    cliff_shares = forms.IntegerField(min_value=0, initial=0, label="Shares at the cliff")
+    installments = forms.IntegerField(
+        min_value=0, max_value=600, initial=12, label="Then, installments"
+    )
+    interval_months = forms.IntegerField(
+        min_value=1, max_value=120, initial=3, label="Every (months)"
+    )
+    allocation = forms.ChoiceField(
+        choices=Allocation.choices,
+        initial=Allocation.CUMULATIVE_ROUND_DOWN,
+        help_text="How shares that do not divide evenly are spread (Open Cap Format).",
+    )
+
+    def __init__(self, *args, total_shares: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.total_shares = total_shares
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        schedule = VestingSchedule(total_shares=self.total_shares, **data)
+        problems = schedule.errors()
+        if problems:
+            raise ValidationError(problems)
+        self.schedule = schedule
+        return data
+
+    def rows(self):
+        return self.schedule.rows()
+
+
+class InstallmentFormSet(forms.BaseInlineFormSet):
+    """Checks the installments being saved (not the stored ones) against the grant as
+    edited on the same page: the sum, distinct dates, and dates within the term."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [
+            (form.cleaned_data["vest_date"], form.cleaned_data["shares"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        self.instance.validate_installments(rows)
+
+
+class OptionGrantAdminForm(forms.ModelForm):
+    class Meta:
+        model = OptionGrant
+        fields = [
+            "plan",
+            "optionee",
+            "option_type",
+            "notes",
+            "grant_date",
+            "shares",
+            "exercise_price",
+            "expiration_date",
+            "minimum_exercise_shares",
+            "post_termination_months",
+            "disability_months",
+            "death_months",
+            "authorized_by",
+            "authorized_on",
+            "acknowledged_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The inline formset checks the installments as submitted.
+        self.instance.installments_checked_by_form = True
+
+
+class ExerciseForm(forms.ModelForm):
+    """Record an exercise. The grant's rules decide; a refusal names the rule."""
+
+    shares = forms.CharField(
+        help_text="Whole shares only.", widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["grant", "exercise_date", "shares", "payment_method"]
+
+    def clean(self):
+        data = super().clean()
+        grant, on = data.get("grant"), data.get("exercise_date")
+        if grant is None or on is None or "shares" not in data:
+            return data
+        try:
+            data["shares"] = grant.check_exercise(
+                data["shares"], on, data.get("payment_method") or PaymentMethod.CASH
+            )
+        except ValidationError as error:
+            field = {
+                "whole_shares": "shares",
+                "positive_shares": "shares",
+                "more_than_exercisable": "shares",
+                "minimum_exercise": "shares",
+                "before_grant": "exercise_date",
+                "after_deadline": "exercise_date",
+                "not_registered": "exercise_date",
+                "payment_method": "payment_method",
+            }.get(error.code)
+            self.add_error(field, error)
+        return data
+
+    def save(self, commit=True):
+        """Record through the grant, which locks it and checks every rule again."""
+        data = self.cleaned_data
+        self.instance = data["grant"].exercise(
+            data["shares"], data["exercise_date"], data["payment_method"]
+        )
+        return self.instance
+
+    def _post_clean(self):
+        # The instance is built by OptionGrant.exercise(), not from the form's fields.
+        pass

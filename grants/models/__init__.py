@@ -1,0 +1,16 @@
+from .exercise import Exercise, PaymentMethod
+from .grant import OptionGrant, OptionGrantQuerySet, OptionType, VestingInstallment
+from .market import RegistrationPeriod, StockPrice
+from .plan import StockPlan
+
+__all__ = [
+    "Exercise",
+    "OptionGrant",
+    "OptionGrantQuerySet",
+    "OptionType",
+    "PaymentMethod",
+    "RegistrationPeriod",
+    "StockPlan",
+    "StockPrice",
+    "VestingInstallment",
+]

@@ -1,0 +1,75 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CHECK = "check", "Check"
+    REGULATION_T = "regulation_t", "Broker-assisted cashless (Regulation T)"
+
+
+class Exercise(models.Model):
+    """Shares bought under an option on a date. Created only by OptionGrant.exercise(),
+    which applies every rule of the agreement."""
+
+    grant = models.ForeignKey(
+        "grants.OptionGrant", on_delete=models.PROTECT, related_name="exercises"
+    )
+    # 1, 2, 3... per grant: unique, so two concurrent exercises cannot both be saved.
+    sequence = models.PositiveIntegerField(editable=False)
+    exercise_date = models.DateField()
+    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    payment_method = models.CharField(
+        max_length=12, choices=PaymentMethod.choices, default=PaymentMethod.CASH
+    )
+    aggregate_price = models.DecimalField(
+        max_digits=18, decimal_places=4, help_text="Shares x exercise price, due in full."
+    )
+    fair_market_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The closing price on the exercise date, where one is recorded.",
+    )
+    spread = models.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="(Fair market value - exercise price) x shares: the amount on which tax "
+        "is withheld.",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["grant", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "sequence"],
+                name="exercises_numbered_once_per_grant",
+                violation_error_message="Another exercise of this grant was recorded at the "
+                "same time; try again.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="exercise_shares_positive",
+                violation_error_message="An exercise must be for at least one share.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aggregate_price__gte=0),
+                name="exercise_price_not_negative",
+                violation_error_message="The aggregate price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shares:,} shares on {self.exercise_date}"
+
+    @property
+    def value_realized(self) -> Decimal | None:
+        """Item 402(g): (fair market value at exercise - exercise price) x shares."""
+        return self.spread

@@ -1,0 +1,468 @@
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import reverse
+from django.utils import timezone
+
+from compensation.models import Person
+
+from .. import rules
+from ..rules import Deadline, Period
+from .exercise import Exercise, PaymentMethod
+from .market import RegistrationPeriod, StockPrice
+from .plan import StockPlan
+
+Rows = list[tuple[date, int]]
+FAR_FUTURE = date(9999, 12, 31)
+
+
+class OptionType(models.TextChoices):
+    NSO = "NSO", "Non-qualified stock option"
+    ISO = "ISO", "Incentive stock option (Code section 422)"
+
+
+def _shares_total(queryset: models.QuerySet) -> Coalesce:
+    """SUM(shares) of a correlated subquery, 0 when it has no rows."""
+    summed = queryset.order_by().values("grant").annotate(total=Sum("shares")).values("total")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
+class OptionGrantQuerySet(models.QuerySet):
+    def outstanding(self, on: date | None = None) -> "OptionGrantQuerySet":
+        """Grants whose exercise deadline has not passed on `on` (default: today)."""
+        return self.filter(deadline__gte=on or timezone.localdate())
+
+    def with_vesting_totals(self, on: date) -> "OptionGrantQuerySet":
+        """Annotate vested, unvested, forfeited, exercised and exercisable shares as of `on`,
+        in SQL, with the same meaning as the per-grant methods of the same names."""
+        on_value = Value(on, output_field=DateField())
+        registered = RegistrationPeriod.objects.covering(on).exists()
+        installments = VestingInstallment.objects.filter(grant=OuterRef("pk"))
+        annotated = self.annotate(
+            # Installments after a termination date never vest.
+            forfeit_after=Coalesce(
+                F("optionee__terminated_on"), Value(FAR_FUTURE, output_field=DateField())
+            ),
+        ).annotate(
+            vested=_shares_total(
+                installments.filter(vest_date__lte=Least(OuterRef("forfeit_after"), on_value))
+            ),
+            unvested=_shares_total(
+                installments.filter(vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after"))
+            ),
+            forfeited=_shares_total(installments.filter(vest_date__gt=OuterRef("forfeit_after"))),
+            exercised=_shares_total(
+                Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)
+            ),
+        )
+        if not registered:
+            return annotated.annotate(exercisable=Value(0, output_field=IntegerField()))
+        return annotated.annotate(
+            exercisable=Case(
+                When(
+                    Q(grant_date__lte=on) & Q(deadline__gte=on),
+                    then=Greatest(F("vested") - F("exercised"), Value(0)),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+
+    def refresh_deadlines(self) -> int:
+        """Recompute the stored exercise deadlines; returns how many changed."""
+        periods = RegistrationPeriod.objects.periods()
+        changed = []
+        for grant in self.select_related("optionee"):
+            day = grant.deadline_explained(periods).day
+            if grant.deadline != day:
+                grant.deadline = day
+                changed.append(grant)
+        OptionGrant.objects.bulk_update(changed, ["deadline"], batch_size=500)
+        return len(changed)
+
+
+class OptionGrant(models.Model):
+    """A stock option grant (Exhibit 4.1): who may buy how many shares, at what price,
+    when they vest, and until when they may be exercised."""
+
+    plan = models.ForeignKey(StockPlan, on_delete=models.PROTECT, related_name="grants")
+    optionee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="option_grants")
+    grant_date = models.DateField()
+    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    exercise_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Per share; not less than the fair market value on the grant date.",
+    )
+    option_type = models.CharField(max_length=3, choices=OptionType.choices, default=OptionType.NSO)
+    expiration_date = models.DateField(
+        help_text="The last day of the option's term: no more than 10 years after the grant."
+    )
+    # The plan's defaults fill these when they are left empty.
+    minimum_exercise_shares = models.PositiveIntegerField(
+        blank=True, validators=[MinValueValidator(1)]
+    )
+    post_termination_months = models.PositiveSmallIntegerField(blank=True)
+    disability_months = models.PositiveSmallIntegerField(blank=True)
+    death_months = models.PositiveSmallIntegerField(blank=True)
+    authorized_by = models.CharField(
+        max_length=200, blank=True, help_text="Who signed for the Board of Directors."
+    )
+    authorized_on = models.DateField(null=True, blank=True)
+    acknowledged_on = models.DateField(
+        null=True, blank=True, help_text="When the optionee acknowledged the grant."
+    )
+    notes = models.TextField(blank=True)
+    # Stored copy of exercise_deadline(), refreshed whenever a grant, its optionee's
+    # termination or a registration period is saved, so lists can filter and sort on it.
+    deadline = models.DateField(editable=False, db_index=True)
+
+    objects = OptionGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-grant_date", "pk"]
+        permissions = [("approve_optiongrant", "Can approve board authorization of grants")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="grant_shares_positive",
+                violation_error_message="A grant must be for at least one share.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exercise_price__gte=0),
+                name="grant_price_not_negative",
+                violation_error_message="The exercise price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expiration_date__gt=F("grant_date")),
+                name="grant_expires_after_grant_date",
+                violation_error_message="The expiration date must be after the grant date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_exercise_shares__gte=1),
+                name="grant_minimum_exercise_positive",
+                violation_error_message="The minimum exercise must be at least one share.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.optionee}: {self.shares:,} shares granted {self.grant_date}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.apply_plan_defaults()
+        self.deadline = self.deadline_explained().day
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:grants_optiongrant_change", args=[self.pk])
+
+    # --- Terms --------------------------------------------------------------------------
+
+    def apply_plan_defaults(self) -> None:
+        if self.plan_id is None:
+            return
+        for field, value in self.plan.grant_defaults().items():
+            if getattr(self, field) is None:
+                setattr(self, field, value)
+
+    def clean(self) -> None:
+        self.apply_plan_defaults()
+        errors: dict[str, list[str]] = {}
+        if self.grant_date and self.expiration_date:
+            latest = rules.latest_expiration(self.grant_date)
+            if self.expiration_date > latest:
+                errors.setdefault("expiration_date", []).append(
+                    f"The term can be no more than 10 years: the option must expire by "
+                    f"{latest:%Y-%m-%d} (paragraph 5(a))."
+                )
+            if self.expiration_date <= self.grant_date:
+                errors.setdefault("expiration_date", []).append(
+                    "The expiration date must be after the grant date."
+                )
+        if self.grant_date and self.exercise_price is not None:
+            fair_value = StockPrice.on(self.grant_date)
+            if fair_value is not None and self.exercise_price < fair_value:
+                errors.setdefault("exercise_price", []).append(
+                    f"The exercise price ${self.exercise_price} is below the fair market value "
+                    f"${fair_value} recorded for the grant date {self.grant_date:%Y-%m-%d} "
+                    f"(paragraph 2(a))."
+                )
+        if errors:
+            raise ValidationError(errors)
+        # A form that edits the installments with the grant checks its own rows instead.
+        if self.pk and not getattr(self, "installments_checked_by_form", False):
+            self.validate_installments(self.installment_rows())
+
+    def validate_installments(self, rows: Iterable[tuple[date, int]]) -> None:
+        """The installments sum exactly to the shares; vest dates are distinct and fall
+        between the grant date and the expiration date."""
+        rows = list(rows)
+        problems = []
+        if not rows:
+            problems.append("A grant needs at least one vesting installment.")
+        seen: set[date] = set()
+        for vest_date, shares in rows:
+            if vest_date in seen:
+                problems.append(f"Two installments vest on {vest_date:%Y-%m-%d}; merge them.")
+            seen.add(vest_date)
+            if shares is None or shares <= 0:
+                problems.append(f"The installment of {vest_date:%Y-%m-%d} must have shares.")
+            if self.grant_date and vest_date < self.grant_date:
+                problems.append(
+                    f"The installment of {vest_date:%Y-%m-%d} vests before the grant date "
+                    f"{self.grant_date:%Y-%m-%d}."
+                )
+            if self.expiration_date and vest_date > self.expiration_date:
+                problems.append(
+                    f"The installment of {vest_date:%Y-%m-%d} vests after the expiration date "
+                    f"{self.expiration_date:%Y-%m-%d}."
+                )
+        total = sum(shares or 0 for _, shares in rows)
+        if rows and self.shares is not None and total != self.shares:
+            problems.append(
+                f"The installments add up to {total:,} shares, not the grant's {self.shares:,}."
+            )
+        if problems:
+            raise ValidationError(problems)
+
+    @classmethod
+    def create_with_installments(cls, installments: Rows, **fields) -> "OptionGrant":
+        """Validate the grant and its installments together; save both or nothing."""
+        grant = cls(**fields)
+        grant.installments_checked_by_form = True
+        errors: dict[str, list[str]] = {}
+        try:
+            grant.full_clean()
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+        try:
+            grant.validate_installments(installments)
+        except ValidationError as error:
+            errors.setdefault("installments", []).extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            grant.save()
+            grant.set_installments(installments)
+        return grant
+
+    def set_installments(self, rows: Rows) -> None:
+        """Replace the installments (already validated) in one transaction."""
+        with transaction.atomic():
+            self.installments.all().delete()
+            VestingInstallment.objects.bulk_create(
+                VestingInstallment(grant=self, vest_date=d, shares=s) for d, s in rows
+            )
+
+    # --- Vesting -----------------------------------------------------------------------
+
+    def installment_rows(self) -> Rows:
+        """(vest date, shares) in date order; uses prefetched installments when present."""
+        return sorted((i.vest_date, i.shares) for i in self.installments.all())
+
+    @property
+    def terminated_on(self) -> date | None:
+        return self.optionee.terminated_on
+
+    def vesting_cutoff(self, on: date) -> date:
+        """Only installments dated on or before the termination date ever vest."""
+        return min(on, self.terminated_on) if self.terminated_on else on
+
+    def vested_shares(self, on: date) -> int:
+        cutoff = self.vesting_cutoff(on)
+        return sum(shares for day, shares in self.installment_rows() if day <= cutoff)
+
+    def unvested_shares(self, on: date) -> int:
+        """Shares of installments after `on` that can still vest (not forfeited)."""
+        end = self.terminated_on or FAR_FUTURE
+        return sum(shares for day, shares in self.installment_rows() if on < day <= end)
+
+    def forfeited_shares(self) -> int:
+        """Shares of installments dated after the termination of service."""
+        if not self.terminated_on:
+            return 0
+        return sum(shares for day, shares in self.installment_rows() if day > self.terminated_on)
+
+    def is_small_installment(self, shares: int, on: date) -> bool:
+        """Whether `shares` equals a vested installment smaller than the minimum (3(a))."""
+        cutoff = self.vesting_cutoff(on)
+        return any(
+            s == shares and s < self.minimum_exercise_shares
+            for day, s in self.installment_rows()
+            if day <= cutoff
+        )
+
+    # --- Exercises ---------------------------------------------------------------------
+
+    def exercised_shares(self, on: date | None = None) -> int:
+        return sum(e.shares for e in self.exercises.all() if on is None or e.exercise_date <= on)
+
+    def outstanding_shares(self) -> int:
+        """Shares still outstanding under the option: those not forfeited, less those
+        exercised. A final exercise takes all of them (paragraph 3(b))."""
+        return self.shares - self.forfeited_shares() - self.exercised_shares()
+
+    def deadline_explained(self, periods: list[Period] | None = None) -> Deadline:
+        person = self.optionee
+        return rules.exercise_deadline(
+            expiration=self.expiration_date,
+            terminated_on=person.terminated_on,
+            reason=person.termination_reason or None,
+            post_termination_months=self.post_termination_months,
+            disability_months=self.disability_months,
+            death_months=self.death_months,
+            short_swing_until=person.short_swing_liability_until,
+            periods=RegistrationPeriod.objects.periods() if periods is None else periods,
+        )
+
+    def exercise_deadline(self) -> date:
+        """The last day on which an exercise is allowed (paragraph 5)."""
+        return self.deadline_explained().day
+
+    def exercisable_shares(self, on: date) -> int:
+        """Vested minus exercised on `on`; 0 before the grant date, after the deadline, or
+        on a day the shares are not registered."""
+        if on < self.grant_date or on > self.exercise_deadline():
+            return 0
+        if not RegistrationPeriod.objects.covering(on).exists():
+            return 0
+        return max(0, self.vested_shares(on) - self.exercised_shares(on))
+
+    def check_exercise(self, shares, on: date, payment_method: str = "cash") -> int:
+        """Apply every rule of an exercise (DOMAIN.md "Exercise") without saving anything.
+        Returns the whole number of shares; raises ValidationError naming the broken rule."""
+        count = _whole_shares(shares)
+        if on < self.grant_date:
+            raise ValidationError(
+                f"Before the grant: the option was granted on {self.grant_date:%Y-%m-%d} and "
+                f"cannot be exercised on {on:%Y-%m-%d}.",
+                code="before_grant",
+            )
+        deadline = self.deadline_explained()
+        if on > deadline.day:
+            raise ValidationError(
+                f"After the deadline: the last day to exercise this option was "
+                f"{deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
+                code="after_deadline",
+            )
+        if not RegistrationPeriod.objects.covering(on).exists():
+            raise ValidationError(
+                f"Not registered: on {on:%Y-%m-%d} the shares are not registered under the "
+                f"Securities Act and no exemption is recorded, so nothing is exercisable "
+                f"(paragraph 4).",
+                code="not_registered",
+            )
+        # Every recorded exercise counts, including any dated after `on`.
+        available = max(0, self.vested_shares(on) - self.exercised_shares())
+        if count > available:
+            raise ValidationError(
+                f"More than exercisable: {available:,} shares are exercisable on "
+                f"{on:%Y-%m-%d}; {count:,} were asked for.",
+                code="more_than_exercisable",
+            )
+        minimum = self.minimum_exercise_shares
+        is_final = count == self.outstanding_shares()
+        if count < minimum and not is_final and not self.is_small_installment(count, on):
+            raise ValidationError(
+                f"Below the minimum: an exercise must be for at least {minimum:,} shares, "
+                f"except a whole installment of fewer shares or the final exercise of all "
+                f"{self.outstanding_shares():,} shares outstanding (paragraph 3).",
+                code="minimum_exercise",
+            )
+        if payment_method not in PaymentMethod.values:
+            raise ValidationError(
+                "Payment: the price is due in full in cash, by check or through a "
+                "Regulation T program (paragraph 2(b)).",
+                code="payment_method",
+            )
+        return count
+
+    def exercise(self, shares, on: date, payment_method: str = "cash"):
+        """Record an exercise if every rule allows it; otherwise raise ValidationError and
+        save nothing. The grant row is locked, so concurrent exercises queue (PostgreSQL),
+        and the exercise's sequence number is unique per grant, so two that slipped past
+        each other could never both be saved."""
+        with transaction.atomic():
+            grant = (
+                OptionGrant.objects.select_for_update()
+                .select_related("optionee", "plan")
+                .get(pk=self.pk)
+            )
+            count = grant.check_exercise(shares, on, payment_method)
+            fair_value = StockPrice.on(on)
+            last = grant.exercises.aggregate(last=models.Max("sequence"))["last"] or 0
+            exercise = Exercise.objects.create(
+                grant=grant,
+                sequence=last + 1,
+                exercise_date=on,
+                shares=count,
+                payment_method=payment_method,
+                aggregate_price=grant.exercise_price * count,
+                fair_market_value=fair_value,
+                spread=None if fair_value is None else (fair_value - grant.exercise_price) * count,
+            )
+        return exercise
+
+
+def _whole_shares(shares) -> int:
+    """Parse a share count: a whole, positive number (paragraph 3: "only whole shares")."""
+    if isinstance(shares, bool | date | datetime):
+        raise ValidationError("Shares must be a number.", code="whole_shares")
+    try:
+        value = Decimal(str(shares).strip().replace(",", ""))
+    except Exception:
+        raise ValidationError(
+            f"Shares must be a whole number, not {shares!r}.", code="whole_shares"
+        ) from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ValidationError(
+            "Whole shares only: this option may be exercised for whole shares only (paragraph 3).",
+            code="whole_shares",
+        )
+    if value <= 0:
+        raise ValidationError("The number of shares must be positive.", code="positive_shares")
+    return int(value)
+
+
+class VestingInstallment(models.Model):
+    """Shares that vest (become exercisable) at the start of `vest_date`."""
+
+    grant = models.ForeignKey(OptionGrant, on_delete=models.CASCADE, related_name="installments")
+    vest_date = models.DateField()
+    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["grant", "vest_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "vest_date"],
+                name="one_installment_per_grant_and_date",
+                violation_error_message="This grant already has an installment on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="installment_shares_positive",
+                violation_error_message="An installment must have at least one share.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shares:,} on {self.vest_date}"

@@ -1,0 +1,44 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class StockPlan(models.Model):
+    """A stock option plan, e.g. the 2000 Stock Option Plan. Its defaults flow into new
+    grants; the plan controls where it conflicts with a grant."""
+
+    name = models.CharField(max_length=200, unique=True)
+    shares_reserved = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Shares reserved for issuance under the plan. Empty: not recorded.",
+    )
+    minimum_exercise_shares = models.PositiveIntegerField(
+        default=1000, validators=[MinValueValidator(1)]
+    )
+    post_termination_months = models.PositiveSmallIntegerField(default=3)
+    disability_months = models.PositiveSmallIntegerField(default=12)
+    death_months = models.PositiveSmallIntegerField(default=18)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_exercise_shares__gte=1),
+                name="plan_minimum_exercise_positive",
+                violation_error_message="The minimum exercise must be at least one share.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def grant_defaults(self) -> dict[str, int]:
+        """The terms a new grant under this plan starts from."""
+        return {
+            "minimum_exercise_shares": self.minimum_exercise_shares,
+            "post_termination_months": self.post_termination_months,
+            "disability_months": self.disability_months,
+            "death_months": self.death_months,
+        }
