@@ -181,9 +181,5 @@ class ExerciseAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            form.save()
-        except ValidationError as error:
-            # Another exercise got in first; the rules refused this one.
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            raise
+        # ExerciseForm.save() has recorded it through OptionGrant.exercise().
+        pass

@@ -124,12 +124,17 @@ class ExerciseForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        """Record through the grant, which locks it and checks every rule again."""
-        data = self.cleaned_data
-        self.instance = data["grant"].exercise(
-            data["shares"], data["exercise_date"], data["payment_method"]
-        )
+        """Record through the grant, which locks it and checks every rule again. Always
+        records (once), whatever `commit` says: an exercise is never left half-made."""
+        if self.instance.pk is None:
+            data = self.cleaned_data
+            self.instance = data["grant"].exercise(
+                data["shares"], data["exercise_date"], data["payment_method"]
+            )
         return self.instance
+
+    def save_m2m(self):
+        pass
 
     def _post_clean(self):
         # The instance is built by OptionGrant.exercise(), not from the form's fields.

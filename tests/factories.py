@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import factory
@@ -5,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from compensation.models import Footnote, OfficerYear, Person
+from grants.models import OptionGrant, RegistrationPeriod, StockPlan
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -49,3 +51,45 @@ class OfficerYearFactory(factory.django.DjangoModelFactory):
     base_salary = Decimal("185000")
     bonus = None
     status = OfficerYear.Status.PROPOSED
+
+
+class StockPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockPlan
+        django_get_or_create = ("name",)
+
+    name = "2000 Stock Option Plan"
+    shares_reserved = 10_000_000
+
+
+class RegistrationPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrationPeriod
+
+    start_date = date(2000, 1, 1)
+    end_date = None
+    basis = "Form S-8 effective"
+
+
+def make_grant(
+    installments: list[tuple[date, int]] | None = None,
+    *,
+    optionee: Person | None = None,
+    grant_date: date = date(2005, 7, 13),
+    **fields,
+) -> OptionGrant:
+    """A grant saved with its installments through the model's own validation.
+
+    Defaults: 10,000 shares at $2.99 vesting 2,500 a year from the grant date."""
+    if installments is None:
+        installments = [(date(grant_date.year + k, grant_date.month, 13), 2500) for k in range(4)]
+    fields.setdefault("shares", sum(shares for _, shares in installments))
+    fields.setdefault("exercise_price", Decimal("2.99"))
+    fields.setdefault("expiration_date", date(grant_date.year + 10, grant_date.month, 13))
+    return OptionGrant.create_with_installments(
+        installments,
+        plan=fields.pop("plan", None) or StockPlanFactory(),
+        optionee=optionee or PersonFactory(),
+        grant_date=grant_date,
+        **fields,
+    )

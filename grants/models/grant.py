@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import (
     Case,
     DateField,
@@ -247,12 +247,14 @@ class OptionGrant(models.Model):
     def create_with_installments(cls, installments: Rows, **fields) -> "OptionGrant":
         """Validate the grant and its installments together; save both or nothing."""
         grant = cls(**fields)
-        grant.installments_checked_by_form = True
         errors: dict[str, list[str]] = {}
+        grant.installments_checked_by_form = True  # checked below, from `installments`
         try:
             grant.full_clean()
         except ValidationError as error:
             errors.update(error.update_error_dict({}))
+        finally:
+            del grant.installments_checked_by_form
         try:
             grant.validate_installments(installments)
         except ValidationError as error:
@@ -407,11 +409,24 @@ class OptionGrant(models.Model):
                 .get(pk=self.pk)
             )
             count = grant.check_exercise(shares, on, payment_method)
-            fair_value = StockPrice.on(on)
             last = grant.exercises.aggregate(last=models.Max("sequence"))["last"] or 0
-            exercise = Exercise.objects.create(
+            try:
+                exercise = self._record_exercise(grant, last + 1, count, on, payment_method)
+            except IntegrityError:
+                raise ValidationError(
+                    "Another exercise of this grant was recorded at the same moment; nothing "
+                    "was saved. Check the exercisable shares and try again.",
+                    code="concurrent_exercise",
+                ) from None
+        return exercise
+
+    @staticmethod
+    def _record_exercise(grant, sequence, count, on, payment_method):
+        fair_value = StockPrice.on(on)
+        with transaction.atomic():
+            return Exercise.objects.create(
                 grant=grant,
-                sequence=last + 1,
+                sequence=sequence,
                 exercise_date=on,
                 shares=count,
                 payment_method=payment_method,
@@ -419,7 +434,6 @@ class OptionGrant(models.Model):
                 fair_market_value=fair_value,
                 spread=None if fair_value is None else (fair_value - grant.exercise_price) * count,
             )
-        return exercise
 
 
 def _whole_shares(shares) -> int:

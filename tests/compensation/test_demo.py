@@ -79,3 +79,37 @@ def test_demo_accounts_get_random_passwords_printed_once(db):
     third = StringIO()
     call_command("demo_accounts", stdout=third)
     assert set(printed_passwords(third.getvalue())).isdisjoint(passwords)
+
+
+def test_the_demo_loader_adds_the_seed_grant(demo_data):
+    from datetime import date
+
+    from grants import demo
+    from grants.models import OptionGrant, RegistrationPeriod, StockPlan, StockPrice
+
+    assert set(StockPlan.objects.values_list("name", flat=True)) == {
+        "2000 Stock Option Plan",
+        "1990 Stock Option Plan (as amended October 3, 1997)",
+    }
+    grant = OptionGrant.objects.select_related("optionee", "plan").get()
+    assert grant.optionee.name == "James R. Akridge"
+    assert grant.plan.name == "2000 Stock Option Plan"
+    assert (grant.grant_date, grant.shares, grant.exercise_price) == (
+        date(2005, 7, 13),
+        1_000_000,
+        Decimal("2.99"),
+    )
+    assert grant.option_type == "NSO"
+    assert grant.expiration_date == date(2015, 7, 13)
+    assert grant.minimum_exercise_shares == 1000
+    assert grant.authorized_by == "Kevin W. Mischnick"
+    assert '"the Plan"' in grant.notes
+    assert grant.installment_rows() == demo.INSTALLMENTS
+    assert StockPrice.on(date(2005, 7, 13)) == Decimal("2.99")
+    period = RegistrationPeriod.objects.get()
+    assert (period.start_date, period.end_date, period.basis) == (
+        date(2005, 7, 13),
+        None,
+        "Form S-8 (assumed for the demo)",
+    )
+    grant.full_clean()

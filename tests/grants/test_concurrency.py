@@ -1,0 +1,56 @@
+"""Two exercises recorded at the same time never together exceed the exercisable shares."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from grants.models import Exercise, OptionGrant
+from tests.factories import RegistrationPeriodFactory, make_grant
+
+# SQLite serializes writers with IMMEDIATE transactions; the row lock is PostgreSQL's.
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks are tested on PostgreSQL"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 8
+
+
+def test_concurrent_exercises_never_exceed_what_was_exercisable():
+    RegistrationPeriodFactory(start_date=date(2005, 1, 1))
+    grant = make_grant([(date(2005, 7, 13), 10_000)], expiration_date=date(2015, 7, 13))
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def exercise():
+        try:
+            own = OptionGrant.objects.get(pk=grant.pk)
+            barrier.wait(timeout=10)
+            try:
+                result: object = own.exercise(3000, date(2006, 1, 1))
+            except ValidationError as error:
+                result = error
+            with lock:
+                outcomes.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=exercise) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    saved = [o for o in outcomes if isinstance(o, Exercise)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(outcomes) == THREADS
+    assert len(saved) == 3  # 3 x 3,000 fit in 10,000; a fourth would not
+    assert all(error.code == "more_than_exercisable" for error in refused)
+    assert sum(e.shares for e in Exercise.objects.filter(grant=grant)) == 9000
+    assert sorted(Exercise.objects.values_list("sequence", flat=True)) == [1, 2, 3]
