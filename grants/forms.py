@@ -82,6 +82,7 @@ class OptionGrantAdminForm(forms.ModelForm):
             "authorized_on",
             "acknowledged_on",
         ]
+        widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
