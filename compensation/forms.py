@@ -29,3 +29,23 @@ class ApprovalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Approve", css_class="btn-success"))
+
+
+class OfficerReviewForm(forms.Form):
+    year = forms.IntegerField(
+        label="Fiscal year", min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR
+    )
+    price = forms.DecimalField(
+        label="Share price ($)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        required=False,
+        help_text="Default: the latest recorded closing price.",
+    )
+    as_of = forms.DateField(
+        label="Options as of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Default: the fiscal year's end, or today if earlier.",
+    )

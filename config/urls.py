@@ -8,6 +8,7 @@ admin.site.site_title = "Tranche"
 urlpatterns = [
     path("", include("core.urls")),
     path("compensation/", include("compensation.urls")),
+    path("grants/", include("grants.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

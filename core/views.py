@@ -1,19 +1,55 @@
+from datetime import timedelta
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import F
 from django.shortcuts import render
+from django.utils import timezone
 
 from compensation.models import OfficerYear
+from grants.models import OptionGrant, VestingInstallment
 
 
 def home(request):
-    """The signed-in user's start page; what it offers depends on the role."""
-    context = {"latest_year": None, "proposals": []}
-    if request.user.has_perm("compensation.view_officeryear"):
+    """The dashboard: what is coming up and what waits, by role. A fixed number of
+    queries, whatever the number of grants."""
+    user, today = request.user, timezone.localdate()
+    context = {"today": today}
+    if user.has_perm("grants.view_optiongrant"):
+        soon = today + timedelta(days=90)
+        context["upcoming_vests"] = list(
+            VestingInstallment.objects.filter(vest_date__range=(today, soon))
+            # Installments after a termination date never vest.
+            .exclude(grant__optionee__terminated_on__lt=F("vest_date"))
+            .select_related("grant__optionee")
+            .order_by("vest_date", "grant__optionee__name")[:15]
+        )
+        closing = list(
+            OptionGrant.objects.filter(deadline__range=(today, soon))
+            .select_related("optionee")
+            .with_vesting_totals(today)
+            .filter(exercisable__gt=0)
+            .order_by("deadline")[:30]
+        )
+        context["closing_30"] = [g for g in closing if g.deadline <= today + timedelta(days=30)]
+        context["closing_90"] = [g for g in closing if g.deadline > today + timedelta(days=30)]
+    if user.has_perm("compensation.view_officeryear"):
         context["latest_year"] = (
-            OfficerYear.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
-        ).first()
-    if request.user.has_perm("compensation.approve_officeryear"):
+            OfficerYear.objects.order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .first()
+        )
+    if user.has_perm("compensation.approve_officeryear"):
         context["proposals"] = list(
             OfficerYear.objects.filter(status=OfficerYear.Status.PROPOSED)
             .select_related("person")
             .order_by("-fiscal_year", "person__name")[:20]
+        )
+    if user.has_perm("grants.approve_optiongrant"):
+        context["grants_to_approve"] = list(
+            OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
+        )
+    if user.has_perm("compensation.view_person"):
+        context["recent_changes"] = list(
+            LogEntry.objects.select_related("user", "content_type").order_by("-action_time")[:10]
         )
     return render(request, "core/home.html", context)

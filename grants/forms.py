@@ -1,6 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from compensation.models import Person
 
 from .models import Exercise, OptionGrant, PaymentMethod
 from .vesting import Allocation, VestingSchedule
@@ -25,7 +28,7 @@ class VestingScheduleForm(forms.Form):
         help_text="How shares that do not divide evenly are spread (Open Cap Format).",
     )
 
-    def __init__(self, *args, total_shares: int, **kwargs):
+    def __init__(self, *args, total_shares: int | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.total_shares = total_shares
         self.helper = FormHelper()
@@ -33,7 +36,7 @@ class VestingScheduleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if self.errors or not self.total_shares:
             return data
         schedule = VestingSchedule(total_shares=self.total_shares, **data)
         problems = schedule.errors()
@@ -111,16 +114,7 @@ class ExerciseForm(forms.ModelForm):
                 data["shares"], on, data.get("payment_method") or PaymentMethod.CASH
             )
         except ValidationError as error:
-            field = {
-                "whole_shares": "shares",
-                "positive_shares": "shares",
-                "more_than_exercisable": "shares",
-                "minimum_exercise": "shares",
-                "before_grant": "exercise_date",
-                "after_deadline": "exercise_date",
-                "not_registered": "exercise_date",
-                "payment_method": "payment_method",
-            }.get(error.code)
+            field = REFUSAL_FIELDS.get(error.code)
             self.add_error(field, error)
         return data
 
@@ -140,3 +134,118 @@ class ExerciseForm(forms.ModelForm):
     def _post_clean(self):
         # The instance is built by OptionGrant.exercise(), not from the form's fields.
         pass
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class GrantForm(forms.ModelForm):
+    """The grant's terms. Empty exercise and termination terms take the plan's defaults."""
+
+    class Meta:
+        model = OptionGrant
+        fields = [
+            "plan",
+            "optionee",
+            "option_type",
+            "grant_date",
+            "shares",
+            "exercise_price",
+            "expiration_date",
+            "minimum_exercise_shares",
+            "post_termination_months",
+            "disability_months",
+            "death_months",
+            "authorized_by",
+            "authorized_on",
+            "acknowledged_on",
+            "notes",
+        ]
+        widgets = {
+            "grant_date": DATE_INPUT,
+            "expiration_date": DATE_INPUT,
+            "authorized_on": DATE_INPUT,
+            "acknowledged_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name in OptionGrant.PLAN_DEFAULT_FIELDS:
+            self.fields[name].help_text = "Empty: the plan's default."
+
+
+class InstallmentRowForm(forms.Form):
+    vest_date = forms.DateField(
+        label="Vest date",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+    shares = forms.IntegerField(
+        min_value=1,
+        max_value=2_000_000_000,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+    )
+
+
+class BaseInstallmentRowFormSet(forms.BaseFormSet):
+    problems: list[str] = ()
+
+    def rows(self) -> list:
+        return [
+            (f.cleaned_data["vest_date"], f.cleaned_data["shares"])
+            for f in self.forms
+            if f.cleaned_data
+        ]
+
+
+InstallmentRowFormSet = forms.formset_factory(
+    InstallmentRowForm, formset=BaseInstallmentRowFormSet, extra=6, max_num=600
+)
+
+
+class ExerciseRequestForm(forms.Form):
+    """An exercise of one grant; OptionGrant.exercise() decides."""
+
+    exercise_date = forms.DateField(widget=DATE_INPUT, label="Exercise date")
+    shares = forms.CharField(
+        label="Shares",
+        max_length=20,
+        help_text="Whole shares only.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    payment_method = forms.ChoiceField(choices=PaymentMethod.choices, label="Payment")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise_date"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+REFUSAL_FIELDS = {
+    "whole_shares": "shares",
+    "positive_shares": "shares",
+    "more_than_exercisable": "shares",
+    "minimum_exercise": "shares",
+    "before_grant": "exercise_date",
+    "after_deadline": "exercise_date",
+    "not_registered": "exercise_date",
+    "payment_method": "payment_method",
+}
+
+
+class TerminationForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["terminated_on", "termination_reason", "short_swing_liability_until"]
+        widgets = {"terminated_on": DATE_INPUT, "short_swing_liability_until": DATE_INPUT}
+        labels = {"terminated_on": "Service ended on", "termination_reason": "Reason"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["terminated_on"].required = True
+        self.fields["termination_reason"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -55,6 +55,25 @@ def registered_days_between(first: date, last: date, periods: Iterable[Period]) 
     return total
 
 
+def unregistered_spans(first: date, last: date, periods: Iterable[Period]) -> list[Period]:
+    """The runs of days in first..last (inclusive) not covered by any period."""
+    spans: list[Period] = []
+    cursor = first
+    for start, end in merge_periods(periods):
+        if end is not None and end < cursor:
+            continue
+        if start > last:
+            break
+        if start > cursor:
+            spans.append((cursor, min(start - timedelta(days=1), last)))
+        if end is None:
+            return spans
+        cursor = end + timedelta(days=1)
+    if cursor <= last:
+        spans.append((cursor, last))
+    return spans
+
+
 def day_registration_count_reaches(
     after: date, needed: int, periods: Iterable[Period], limit: date
 ) -> date:

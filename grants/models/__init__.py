@@ -1,10 +1,11 @@
 from .exercise import Exercise, PaymentMethod
-from .grant import OptionGrant, OptionGrantQuerySet, OptionType, VestingInstallment
+from .grant import GrantStatus, OptionGrant, OptionGrantQuerySet, OptionType, VestingInstallment
 from .market import RegistrationPeriod, StockPrice
 from .plan import StockPlan
 
 __all__ = [
     "Exercise",
+    "GrantStatus",
     "OptionGrant",
     "OptionGrantQuerySet",
     "OptionType",

@@ -2,12 +2,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import (
     Case,
     DateField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -31,6 +33,13 @@ from .plan import StockPlan
 
 Rows = list[tuple[date, int]]
 FAR_FUTURE = date(9999, 12, 31)
+
+
+class GrantStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    TERMINATED = "terminated", "Terminated, window open"
+    EXPIRED = "expired", "Expired"
+    EXERCISED = "exercised", "Fully exercised"
 
 
 class OptionType(models.TextChoices):
@@ -85,6 +94,35 @@ class OptionGrantQuerySet(models.QuerySet):
             )
         )
 
+    def with_status(self, on: date) -> "OptionGrantQuerySet":
+        """Annotate `status` as of `on` (after with_vesting_totals), as OptionGrant.status()."""
+        return self.annotate(
+            status=Case(
+                When(
+                    Q(exercised__gte=F("shares") - F("forfeited")),
+                    then=Value(GrantStatus.EXERCISED),
+                ),
+                When(deadline__lt=on, then=Value(GrantStatus.EXPIRED)),
+                When(optionee__terminated_on__lte=on, then=Value(GrantStatus.TERMINATED)),
+                default=Value(GrantStatus.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def awaiting_approval(self) -> "OptionGrantQuerySet":
+        return self.filter(approved_at__isnull=True)
+
+    def with_in_the_money_value(self, price: Decimal) -> "OptionGrantQuerySet":
+        """Annotate `unvested_value`: max(0, price - exercise price) x unvested shares (after
+        with_vesting_totals), as OptionGrant.unvested_in_the_money_value()."""
+        money = models.DecimalField(max_digits=20, decimal_places=4)
+        spread = Greatest(
+            Value(price, output_field=money) - F("exercise_price"), Value(0, output_field=money)
+        )
+        return self.annotate(
+            unvested_value=ExpressionWrapper(spread * F("unvested"), output_field=money)
+        )
+
     def refresh_deadlines(self) -> int:
         """Recompute the stored exercise deadlines; returns how many changed."""
         periods = RegistrationPeriod.objects.periods()
@@ -131,6 +169,11 @@ class OptionGrant(models.Model):
         null=True, blank=True, help_text="When the optionee acknowledged the grant."
     )
     notes = models.TextField(blank=True)
+    # The compensation committee's approval of the board authorization.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     # Stored copy of exercise_deadline(), refreshed whenever a grant, its optionee's
     # termination or a registration period is saved, so lists can filter and sort on it.
     deadline = models.DateField(editable=False, db_index=True)
@@ -172,9 +215,16 @@ class OptionGrant(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:grants_optiongrant_change", args=[self.pk])
+        return reverse("grants:detail", args=[self.pk])
 
     # --- Terms --------------------------------------------------------------------------
+
+    PLAN_DEFAULT_FIELDS = (
+        "minimum_exercise_shares",
+        "post_termination_months",
+        "disability_months",
+        "death_months",
+    )
 
     def apply_plan_defaults(self) -> None:
         if self.plan_id is None:
@@ -321,6 +371,30 @@ class OptionGrant(models.Model):
         """Shares still outstanding under the option: those not forfeited, less those
         exercised. A final exercise takes all of them (paragraph 3(b))."""
         return self.shares - self.forfeited_shares() - self.exercised_shares()
+
+    def status(self, on: date) -> str:
+        """Active, terminated (window open), expired or fully exercised, as of `on`."""
+        if self.exercised_shares(on) >= self.shares - self.forfeited_shares():
+            return GrantStatus.EXERCISED
+        if self.deadline < on:
+            return GrantStatus.EXPIRED
+        if self.terminated_on and self.terminated_on <= on:
+            return GrantStatus.TERMINATED
+        return GrantStatus.ACTIVE
+
+    def unvested_in_the_money_value(self, price: Decimal, on: date) -> Decimal:
+        """DOMAIN.md §1: the in-the-money value of the outstanding unexercisable shares."""
+        return max(Decimal(0), price - self.exercise_price) * self.unvested_shares(on)
+
+    def approve(self, *, by) -> None:
+        """The committee approves the board's authorization of this grant, once."""
+        with transaction.atomic():
+            current = OptionGrant.objects.select_for_update().get(pk=self.pk)
+            if current.approved_at is not None:
+                raise ValidationError("This grant is already approved.")
+            current.approved_by, current.approved_at = by, timezone.now()
+            current.save(update_fields=["approved_by", "approved_at"])
+        self.approved_by, self.approved_at = current.approved_by, current.approved_at
 
     def deadline_explained(self, periods: list[Period] | None = None) -> Deadline:
         person = self.optionee

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import actions, approvals, grants, market
+
+app_name = "grants"
+urlpatterns = [
+    path("", grants.GrantListView.as_view(), name="list"),
+    path("new/", grants.create_grant, name="create"),
+    path("<int:pk>/", grants.GrantDetailView.as_view(), name="detail"),
+    path("<int:pk>/approve/", grants.approve_grant, name="approve"),
+    path("<int:pk>/exercise/", actions.record_exercise, name="exercise"),
+    path("<int:pk>/exercise/terms.json", actions.exercise_terms_json, name="exercise-terms"),
+    path("people/<int:pk>/termination/", actions.record_termination, name="termination"),
+    path("prices/", market.StockPriceList.as_view(), name="prices"),
+    path("prices/new/", market.StockPriceCreate.as_view(), name="price-add"),
+    path("prices/<int:pk>/", market.StockPriceUpdate.as_view(), name="price-edit"),
+    path("registration/", market.RegistrationPeriodList.as_view(), name="registration"),
+    path("registration/new/", market.RegistrationPeriodCreate.as_view(), name="registration-add"),
+    path(
+        "registration/<int:pk>/",
+        market.RegistrationPeriodUpdate.as_view(),
+        name="registration-edit",
+    ),
+    path("approvals/", approvals.approvals, name="approvals"),
+]

@@ -1,0 +1,122 @@
+"""Recording what happens to grants: exercises and terminations of service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from compensation.models import Person
+from core.access import get_object_for_user
+
+from ..forms import REFUSAL_FIELDS, ExerciseRequestForm, TerminationForm
+from ..models import OptionGrant, RegistrationPeriod
+
+
+def safe_date(value: str | None):
+    """A date from user input, or None when it is missing or not a real date."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+def exercise_terms(grant: OptionGrant, on) -> dict:
+    """What the exercise form shows for a date: all from the grant's own methods."""
+    return {
+        "date": on.isoformat(),
+        "exercisable": grant.exercisable_shares(on),
+        "outstanding": grant.outstanding_shares(),
+        "minimum": grant.minimum_exercise_shares,
+        "small_installments": sorted(
+            {s for _, s in grant.installment_rows() if s < grant.minimum_exercise_shares}
+        ),
+        "price": str(grant.exercise_price),
+    }
+
+
+@permission_required("grants.add_exercise", raise_exception=True)
+def record_exercise(request, pk: int):
+    grant = get_object_for_user(
+        request.user,
+        OptionGrant.objects.select_related("optionee", "plan"),
+        "grants.add_exercise",
+        pk=pk,
+    )
+    form = ExerciseRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exercise = grant.exercise(data["shares"], data["exercise_date"], data["payment_method"])
+        except ValidationError as error:
+            form.add_error(REFUSAL_FIELDS.get(error.code), error)
+        else:
+            messages.success(
+                request,
+                f"Recorded the exercise of {exercise.shares:,} shares on "
+                f"{exercise.exercise_date:%Y-%m-%d} for ${exercise.aggregate_price:,.2f}.",
+            )
+            return redirect(f"{grant.get_absolute_url()}?as_of={exercise.exercise_date}")
+    on = safe_date(request.POST.get("exercise_date")) or timezone.localdate()
+    return render(
+        request,
+        "grants/exercise_form.html",
+        {"grant": grant, "form": form, "terms": exercise_terms(grant, on)},
+    )
+
+
+@permission_required("grants.view_optiongrant", raise_exception=True)
+def exercise_terms_json(request, pk: int):
+    """Exercisable shares and the minimum for a date, for the exercise form's live hints."""
+    grant = get_object_for_user(
+        request.user,
+        OptionGrant.objects.select_related("optionee"),
+        "grants.view_optiongrant",
+        pk=pk,
+    )
+    on = safe_date(request.GET.get("on"))
+    if on is None:
+        return JsonResponse({"error": "Enter a date as YYYY-MM-DD."}, status=400)
+    return JsonResponse(exercise_terms(grant, on))
+
+
+def termination_preview(person: Person) -> list[dict]:
+    """Each of the person's grants with the deadline and forfeited shares the (unsaved)
+    termination would give; computed by the grants' own methods."""
+    periods = RegistrationPeriod.objects.periods()
+    rows = []
+    for grant in person.option_grants.select_related("plan").prefetch_related("installments"):
+        grant.optionee = person  # the edited, unsaved termination
+        rows.append(
+            {
+                "grant": grant,
+                "deadline": grant.deadline_explained(periods),
+                "current_deadline": grant.deadline,
+                "vested": grant.vested_shares(person.terminated_on),
+                "forfeited": grant.forfeited_shares(),
+            }
+        )
+    return rows
+
+
+@permission_required("compensation.change_person", raise_exception=True)
+def record_termination(request, pk: int):
+    """Shows each grant's new deadline and the shares forfeited, then saves on confirm."""
+    person = get_object_for_user(request.user, Person, "compensation.change_person", pk=pk)
+    form = TerminationForm(request.POST or None, instance=person)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "confirm":
+            with transaction.atomic():
+                form.save()  # Person.save() refreshes the grants' stored deadlines
+            messages.success(request, f"Recorded the end of {person}'s service.")
+            return redirect(person)
+        preview = termination_preview(form.instance)
+    return render(
+        request,
+        "grants/termination_form.html",
+        {"person": person, "form": form, "preview": preview},
+    )

@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from core.access import get_object_for_user
+from core.charts import step_chart
+from core.forms import as_of_date
+from core.templatetags.money import format_shares
+
+from ..explain import explain_deadline
+from ..filters import GrantFilter
+from ..forms import GrantForm, InstallmentRowFormSet, VestingScheduleForm
+from ..models import Exercise, OptionGrant, RegistrationPeriod, VestingInstallment
+from ..tables import GrantTable, status_badge
+
+
+class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """Every grant with its vesting figures as of a date, computed in SQL."""
+
+    permission_required = "grants.view_optiongrant"
+    raise_exception = True
+    table_class = GrantTable
+    filterset_class = GrantFilter
+    template_name = "grants/grant_list.html"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        self.as_of, _ = as_of_date(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            OptionGrant.objects.select_related("optionee", "plan")
+            .with_vesting_totals(self.as_of)
+            .with_status(self.as_of)
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(as_of=self.as_of, **kwargs)
+
+
+def installment_states(grant: OptionGrant, as_of) -> list[dict]:
+    """Each installment with its running total and state as of the date."""
+    cutoff = grant.vesting_cutoff(as_of)
+    rows, running = [], 0
+    for day, shares in grant.installment_rows():
+        running += shares
+        if grant.terminated_on and day > grant.terminated_on:
+            state = "Forfeited"
+        elif day <= cutoff:
+            state = "Vested"
+        else:
+            state = "Unvested"
+        rows.append({"vest_date": day, "shares": shares, "running": running, "state": state})
+    return rows
+
+
+def vesting_chart(grant: OptionGrant, as_of, deadline_day, today):
+    vested, running = [], 0
+    for day, shares in grant.installment_rows():
+        if not grant.terminated_on or day <= grant.terminated_on:
+            running += shares
+            vested.append((day, running))
+    exercised, total = [], 0
+    for exercise in grant.exercises.all():
+        total += exercise.shares
+        exercised.append((exercise.exercise_date, total))
+    markers = [(deadline_day, "Deadline", "deadline"), (as_of, "As of", "as-of")]
+    if today != as_of:
+        markers.append((today, "Today", "today"))
+    return step_chart(
+        {"vested": vested, "exercised": exercised},
+        start=grant.grant_date,
+        end=grant.expiration_date,
+        y_max=grant.shares,
+        y_format=format_shares,
+        markers=markers,
+        dots=[(day, value, "exercise") for day, value in exercised],
+    )
+
+
+class GrantDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "grants.view_optiongrant"
+    raise_exception = True
+    template_name = "grants/grant_detail.html"
+    context_object_name = "grant"
+    queryset = OptionGrant.objects.select_related(
+        "optionee", "plan", "approved_by"
+    ).prefetch_related(
+        Prefetch("installments", queryset=VestingInstallment.objects.order_by("vest_date")),
+        Prefetch("exercises", queryset=Exercise.objects.order_by("exercise_date", "sequence")),
+    )
+
+    def get_context_data(self, **kwargs):
+        grant = self.object
+        as_of, as_of_form = as_of_date(self.request)
+        periods = RegistrationPeriod.objects.periods()
+        deadline = grant.deadline_explained(periods)
+        return super().get_context_data(
+            as_of=as_of,
+            as_of_form=as_of_form,
+            figures={
+                "Vested": grant.vested_shares(as_of),
+                "Exercised": grant.exercised_shares(as_of),
+                "Exercisable": grant.exercisable_shares(as_of),
+                "Unvested": grant.unvested_shares(as_of),
+                "Forfeited": grant.forfeited_shares(),
+            },
+            status=status_badge(grant.status(as_of), grant.deadline),
+            deadline=deadline,
+            deadline_text=explain_deadline(grant, deadline, periods),
+            installments=installment_states(grant, as_of),
+            chart=vesting_chart(grant, as_of, deadline.day, timezone.localdate()),
+            **kwargs,
+        )
+
+
+@permission_required("grants.add_optiongrant", raise_exception=True)
+def create_grant(request):
+    """New grant: terms, then installments typed as the exhibit's table or generated from
+    a schedule and edited; nothing is saved until every rule holds."""
+    data = request.POST if request.method == "POST" else None
+    form = GrantForm(data)
+    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
+    formset = InstallmentRowFormSet(data, prefix="installments")
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "generate":
+            formset = _generated_formset(form, schedule) or formset
+        elif action == "more":
+            formset = InstallmentRowFormSet(
+                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
+                prefix="installments",
+            )
+            formset.extra = 5
+        elif form.is_valid() and formset.is_valid():
+            try:
+                grant = OptionGrant.create_with_installments(formset.rows(), **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    if field == "installments":
+                        formset.problems = problems
+                    else:
+                        form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, f"Grant saved: {grant}.")
+                return redirect(grant)
+    return render(
+        request,
+        "grants/grant_form.html",
+        {"form": form, "schedule": schedule, "formset": formset},
+    )
+
+
+def _generated_formset(form: GrantForm, schedule: VestingScheduleForm):
+    """Fill the installment table from the schedule; the user edits it before saving."""
+    form.is_valid()
+    total = form.cleaned_data.get("shares")
+    if not total:
+        form.add_error("shares", "Enter the total shares before generating a schedule.")
+        return None
+    schedule.total_shares = total
+    if not schedule.is_valid():
+        return None
+    rows = schedule.rows()
+    formset = InstallmentRowFormSet(
+        initial=[{"vest_date": day, "shares": shares} for day, shares in rows],
+        prefix="installments",
+    )
+    formset.extra = 0
+    return formset
+
+
+@require_POST
+@permission_required("grants.approve_optiongrant", raise_exception=True)
+def approve_grant(request, pk: int):
+    grant = get_object_for_user(request.user, OptionGrant, "grants.approve_optiongrant", pk=pk)
+    try:
+        grant.approve(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Approved the board's authorization of {grant}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = grant.get_absolute_url()
+    return redirect(target)
