@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -144,7 +144,11 @@ def officer_review(request):
         form = OfficerReviewForm(initial={"year": year, "price": price, "as_of": as_of})
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
-        OfficerYear.objects.for_roster(year, bonus_year).prefetch_related(
+        OfficerYear.objects.for_year(year)
+        .with_bonus_for(bonus_year)
+        .select_related("person")
+        .order_by(F("base_salary").desc(nulls_last=True), "person__name")
+        .prefetch_related(
             Prefetch(
                 "person__officer_years",
                 queryset=OfficerYear.objects.order_by("fiscal_year"),

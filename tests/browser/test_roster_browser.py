@@ -3,7 +3,10 @@ import pytest
 from core import roles
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_committee_member_signs_in_and_sees_the_2006_roster(

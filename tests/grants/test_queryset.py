@@ -10,7 +10,7 @@ from hypothesis.extra.django import TestCase
 from compensation.models import Person
 from grants.models import Exercise, OptionGrant, RegistrationPeriod, StockPlan, VestingInstallment
 
-FIELDS = ("vested", "unvested", "forfeited", "exercised", "exercisable")
+FIELDS = ("vested", "unvested", "forfeited", "exercised", "exercisable", "status")
 day = st.dates(min_value=date(2004, 1, 1), max_value=date(2012, 12, 31))
 
 
@@ -39,6 +39,7 @@ def per_grant(grant: OptionGrant, on: date) -> dict[str, int]:
         "forfeited": grant.forfeited_shares(),
         "exercised": grant.exercised_shares(on),
         "exercisable": grant.exercisable_shares(on),
+        "status": grant.status(on),
     }
 
 
@@ -86,6 +87,7 @@ class VestingTotalsAgree(TestCase):
             if termination:
                 person.terminated_on, person.termination_reason = termination
                 person.save()
-        for grant in OptionGrant.objects.with_vesting_totals(on).select_related("optionee"):
+        totals = OptionGrant.objects.with_vesting_totals(on).with_status(on)
+        for grant in totals.select_related("optionee"):
             sql = {field: getattr(grant, field) for field in FIELDS}
             assert sql == per_grant(grant, on), (grant.pk, on)
