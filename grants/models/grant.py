@@ -95,7 +95,7 @@ class OptionGrantQuerySet(models.QuerySet):
         )
 
     def with_status(self, on: date) -> "OptionGrantQuerySet":
-        """Annotate `status` as of `on` (after with_vesting_totals), as OptionGrant.status()."""
+        """Annotate `status` as of `on` (after with_vesting_totals), as OptionGrant.status_on()."""
         return self.annotate(
             status=Case(
                 When(
@@ -372,7 +372,7 @@ class OptionGrant(models.Model):
         exercised. A final exercise takes all of them (paragraph 3(b))."""
         return self.shares - self.forfeited_shares() - self.exercised_shares()
 
-    def status(self, on: date) -> str:
+    def status_on(self, on: date) -> str:
         """Active, terminated (window open), expired or fully exercised, as of `on`."""
         if self.exercised_shares(on) >= self.shares - self.forfeited_shares():
             return GrantStatus.EXERCISED

@@ -115,7 +115,7 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
                 "Unvested": grant.unvested_shares(as_of),
                 "Forfeited": grant.forfeited_shares(),
             },
-            status=status_badge(grant.status(as_of), grant.deadline),
+            status=status_badge(grant.status_on(as_of), grant.deadline),
             deadline=deadline,
             deadline_text=explain_deadline(grant, deadline, periods),
             installments=installment_states(grant, as_of),

@@ -39,7 +39,7 @@ def per_grant(grant: OptionGrant, on: date) -> dict[str, int]:
         "forfeited": grant.forfeited_shares(),
         "exercised": grant.exercised_shares(on),
         "exercisable": grant.exercisable_shares(on),
-        "status": grant.status(on),
+        "status": grant.status_on(on),
     }
 
 
