@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("compensation/", include("compensation.urls")),
     path("grants/", include("grants.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

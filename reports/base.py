@@ -1,0 +1,88 @@
+"""A report: parameters (a form), typed columns, rows and footnotes. The page, the CSV,
+Excel and PDF exports and `manage.py export_report` all read the same definition."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.templatetags.money import format_money, format_price, format_shares
+
+# Column kinds decide how a value prints on the page and which type it has in Excel.
+TEXT, SHARES, MONEY, PRICE, DATE = "text", "shares", "money", "price", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = TEXT
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (SHARES, MONEY, PRICE)
+
+    def display(self, value) -> str:
+        """The value as the page and the PDF print it."""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value  # labels such as "n/a" or "not valued" print as they are
+        if self.kind == SHARES:
+            return format_shares(value)
+        if self.kind == MONEY:
+            return format_money(value)
+        if self.kind == PRICE:
+            return format_price(value)
+        if isinstance(value, date):
+            return f"{value:%Y-%m-%d}"
+        return str(value)
+
+
+class Report:
+    do_not_call_in_templates = True  # templates list the classes themselves
+    name: str
+    title: str
+    description: str
+    form_class: type[forms.Form]
+    columns: list[Column]
+
+    def __init__(self, params: dict):
+        self.params = params
+
+    @classmethod
+    def from_data(cls, data) -> "Report":
+        """Build from request or command data; raise ValidationError with the form's errors."""
+        form = cls.form_class(data)
+        if not form.is_valid():
+            raise ValidationError(
+                [
+                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+                    for f, e in form.errors.items()
+                ]
+            )
+        return cls(form.cleaned_data)
+
+    def rows(self) -> Iterator[dict]:
+        raise NotImplementedError
+
+    def footnotes(self) -> list[str]:
+        return []
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """(label, value) pairs that say what the figures are for."""
+        form = self.form_class()
+        result = []
+        for key, value in self.params.items():
+            if value in (None, ""):
+                continue
+            label = form.fields[key].label or key
+            if isinstance(value, date):
+                value = f"{value:%Y-%m-%d}"
+            elif isinstance(value, Decimal):
+                value = format_price(value)
+            result.append((label, str(value)))
+        return result

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils import timezone
+
+from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
+from grants.models import OptionGrant
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def latest_salary_year() -> int:
+    years = OfficerYear.objects.filter(base_salary__isnull=False).fiscal_years()
+    return years[0] if years else timezone.localdate().year
+
+
+class YearMixin(forms.Form):
+    year = forms.IntegerField(
+        label="Fiscal year",
+        min_value=FIRST_FISCAL_YEAR,
+        max_value=LAST_FISCAL_YEAR,
+        required=False,
+        help_text="Default: the latest year with salaries.",
+    )
+
+    def clean_year(self):
+        return self.cleaned_data["year"] or latest_salary_year()
+
+
+class OfficerCompensationForm(YearMixin):
+    bonus_year = forms.IntegerField(
+        label="Bonus year",
+        min_value=FIRST_FISCAL_YEAR,
+        max_value=LAST_FISCAL_YEAR,
+        required=False,
+        help_text="Default: the latest year with a bonus awarded.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") and not data.get("bonus_year"):
+            data["bonus_year"] = OfficerYear.objects.default_bonus_year(data["year"])
+        return data
+
+
+class YearForm(YearMixin):
+    pass
+
+
+class FiscalYearEndForm(forms.Form):
+    as_of = forms.DateField(
+        label="Fiscal year-end",
+        required=False,
+        widget=DATE,
+        help_text="Default: December 31 of the latest year with salaries.",
+    )
+    price = forms.DecimalField(
+        label="Share price ($)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        required=False,
+        help_text="Optional: adds the value of in-the-money options at this price.",
+    )
+
+    def clean_as_of(self):
+        from datetime import date
+
+        return self.cleaned_data["as_of"] or date(latest_salary_year(), 12, 31)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label="As of", required=False, widget=DATE, help_text="Default: today.")
+
+    def clean_as_of(self):
+        return self.cleaned_data["as_of"] or timezone.localdate()
+
+
+class VestingScheduleForm(forms.Form):
+    grant = forms.ModelChoiceField(
+        queryset=OptionGrant.objects.select_related("optionee"),
+        required=False,
+        help_text="Empty: every grant.",
+    )
+    start = forms.DateField(label="From", required=False, widget=DATE)
+    end = forms.DateField(label="To", required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The end date is before the start date.")
+        return data

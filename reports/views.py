@@ -1,0 +1,85 @@
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .definitions import REPORTS
+from .exports import csv_lines, render_pdf, write_xlsx
+
+# Each report shows compensation or equity data; every role may read both.
+REPORT_PERMISSIONS = ("compensation.view_officeryear", "grants.view_optiongrant")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def check_access(user) -> None:
+    if not user.has_perms(REPORT_PERMISSIONS):
+        raise PermissionDenied
+
+
+def index(request):
+    check_access(request.user)
+    reports = [(cls, cls.form_class()) for cls in REPORTS.values()]
+    return render(request, "reports/index.html", {"reports": reports})
+
+
+def report_page(request, name: str):
+    check_access(request.user)
+    try:
+        report_class = REPORTS[name]
+    except KeyError:
+        raise Http404("No such report.") from None
+    form = report_class.form_class(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        response = render(
+            request,
+            "reports/report.html",
+            {"form": form, "report": None, "report_class": report_class},
+        )
+        patch_cache_control(response, no_store=True)
+        return response
+    report = report_class(form.cleaned_data if form.is_bound else _defaults(report_class))
+    export = request.GET.get("_export")
+    if export in CONTENT_TYPES:
+        return export_response(report, export)
+    rows = list(report.rows())
+    context = {
+        "form": form if form.is_bound else report_class.form_class(initial=report.params),
+        "report": report,
+        "report_class": report_class,
+        "columns": report.columns,
+        "cells": [[(c, c.display(row.get(c.key))) for c in report.columns] for row in rows],
+        "footnotes": report.footnotes(),
+        "query": request.GET.urlencode(),
+    }
+    response = render(request, "reports/report.html", context)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _defaults(report_class) -> dict:
+    form = report_class.form_class({})
+    if not form.is_valid():  # every parameter has a default
+        raise ValidationError(form.errors)
+    return form.cleaned_data
+
+
+def export_response(report, export: str):
+    filename = f"{report.name}-{timezone.localdate():%Y-%m-%d}.{export}"
+    if export == "csv":
+        response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
+    elif export == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(report, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+    else:
+        response = HttpResponse(render_pdf(report), content_type=CONTENT_TYPES["pdf"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, no_store=True)
+    return response
