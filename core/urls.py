@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("imports/", import_views.import_data, name="import"),
 ]

@@ -68,3 +68,11 @@ def percent(value):
     if value is None:
         return ""
     return f"{'+' if value > 0 else ''}{Decimal(value):.1f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or "" when absent."""
+    if not mapping:
+        return ""
+    return mapping.get(key, "")

@@ -1,0 +1,89 @@
+"""Import officers' yearly compensation: one row per person and fiscal year."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.imports import ImportResult, RowError, add_validation_errors, run_import
+
+from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, Person
+
+REQUIRED = ["name", "fiscal_year", "title"]
+OPTIONAL = ["base_salary", "bonus", "footnotes"]
+COLUMNS = {
+    "fiscal_year": "fiscal_year",
+    "title": "title",
+    "base_salary": "base_salary",
+    "bonus": "bonus",
+    "person": "name",
+    "__all__": "row",
+}
+
+
+class OfficerYearRow(forms.Form):
+    name = forms.CharField(max_length=200)
+    fiscal_year = forms.IntegerField(min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR)
+    title = forms.CharField(max_length=300)
+    base_salary = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+    bonus = forms.CharField(required=False, help_text='Empty or "n/a": no bonus awarded.')
+    footnotes = forms.CharField(required=False, help_text="Markers, e.g. 1 or 1;2.")
+
+    def clean_bonus(self):
+        text = self.cleaned_data["bonus"].replace(",", "").replace("$", "").strip()
+        if text.lower() in ("", "n/a", "na"):
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError('Enter an amount, or "n/a" for no bonus.') from None
+        if not value.is_finite() or value < 0:
+            raise ValidationError("A bonus cannot be negative.")
+        if value != value.quantize(Decimal("0.01")) or abs(value) >= Decimal("1e12"):
+            raise ValidationError("Enter an amount in dollars and cents.")
+        return value
+
+    def clean_footnotes(self):
+        markers = [m.strip().strip("()") for m in self.cleaned_data["footnotes"].split(";")]
+        markers = [m for m in markers if m]
+        known = {f.marker: f for f in Footnote.objects.filter(marker__in=markers)}
+        unknown = [m for m in markers if m not in known]
+        if unknown:
+            raise ValidationError(f"No footnote with marker {', '.join(unknown)}.")
+        return [known[m] for m in markers]
+
+
+def apply_rows(rows, result: ImportResult) -> None:
+    for line, row in rows:
+        form = OfficerYearRow(row)
+        if not form.is_valid():
+            for column, problems in form.errors.items():
+                for message in problems:
+                    result.errors.append(RowError(line, column, message))
+            continue
+        data = form.cleaned_data
+        person = Person.objects.filter(name=data["name"]).first() or Person(name=data["name"])
+        record = OfficerYear(
+            person=person,
+            fiscal_year=data["fiscal_year"],
+            title=data["title"],
+            base_salary=data["base_salary"],
+            bonus=data["bonus"],
+        )
+        try:
+            if person.pk is None:
+                person.full_clean()
+                person.save()
+            record.person = person
+            record.full_clean()  # includes "one record per person and year"
+        except ValidationError as error:
+            add_validation_errors(result, line, error, COLUMNS)
+            continue
+        record.save()
+        record.footnotes.set(data["footnotes"])
+        result.created += 1
+
+
+def import_officer_years(upload, commit: bool) -> ImportResult:
+    """New salary records arrive as proposals: only the committee approves them."""
+    return run_import(upload, REQUIRED, OPTIONAL, apply_rows, commit)

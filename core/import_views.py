@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+
+from compensation.imports import OPTIONAL as OFFICER_OPTIONAL
+from compensation.imports import REQUIRED as OFFICER_REQUIRED
+from compensation.imports import import_officer_years
+from grants.imports import OPTIONAL as GRANT_OPTIONAL
+from grants.imports import REQUIRED as GRANT_REQUIRED
+from grants.imports import import_grants
+
+KINDS = {
+    "officer_years": (
+        "Officers' yearly compensation",
+        "compensation.add_officeryear",
+        import_officer_years,
+        OFFICER_REQUIRED,
+        OFFICER_OPTIONAL,
+    ),
+    "grants": (
+        "Grants with their installments",
+        "grants.add_optiongrant",
+        import_grants,
+        GRANT_REQUIRED,
+        GRANT_OPTIONAL,
+    ),
+}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds", choices=[(k, v[0]) for k, v in KINDS.items()]
+    )
+    file = forms.FileField(help_text="CSV (UTF-8) or Excel .xlsx, with a header row.")
+
+
+def import_data(request):
+    """Upload, preview every row's errors, and import all rows or none."""
+    allowed = [k for k, v in KINDS.items() if request.user.has_perm(v[1])]
+    if not allowed:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        label, perm, importer, _, _ = KINDS[kind]
+        if not request.user.has_perm(perm):
+            raise PermissionDenied
+        commit = "commit" in request.POST
+        try:
+            result = importer(form.cleaned_data["file"], commit=commit)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if result.committed:
+                messages.success(request, f"Imported {result.created} record(s): {label}.")
+            elif commit:
+                messages.error(request, "Nothing was imported: correct the rows marked below.")
+    return render(
+        request,
+        "core/import.html",
+        {
+            "form": form,
+            "result": result,
+            "kinds": [(KINDS[k][0], KINDS[k][3], KINDS[k][4]) for k in allowed],
+        },
+    )
