@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Footnote, OfficerYear, Person
 
@@ -15,7 +16,7 @@ class OfficerYearInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ("name", "terminated_on", "termination_reason")
     list_filter = ("termination_reason",)
     search_fields = ("name", "officer_years__title")
@@ -34,13 +35,13 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(SimpleHistoryAdmin):
     list_display = ("marker", "text")
     search_fields = ("text",)
 
 
 @admin.register(OfficerYear)
-class OfficerYearAdmin(admin.ModelAdmin):
+class OfficerYearAdmin(SimpleHistoryAdmin):
     list_display = ("person", "fiscal_year", "title", "base_salary", "bonus_display", "status")
     list_filter = ("fiscal_year", "status")
     search_fields = ("person__name", "title")

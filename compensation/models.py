@@ -8,6 +8,7 @@ from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1900, 2200
@@ -19,6 +20,7 @@ class Footnote(models.Model):
 
     marker = models.CharField(max_length=8, unique=True, help_text='Shown as "(marker)", e.g. 1.')
     text = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["marker"]
@@ -50,6 +52,7 @@ class Person(models.Model):
         help_text="The last date on which an exercise would result in liability under "
         "section 16(b) of the Exchange Act, if any.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -191,6 +194,7 @@ class OfficerYear(models.Model):
     )
 
     objects = OfficerYearQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-fiscal_year", "person__name"]
@@ -233,6 +237,34 @@ class OfficerYear(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.person.get_absolute_url()
+
+    FINANCIAL_FIELDS = ("person_id", "fiscal_year", "title", "base_salary", "bonus")
+
+    def clean(self) -> None:
+        """An approved record is effective: it changes only after going back to proposed."""
+        if self.pk is None or self.status != self.Status.APPROVED:
+            return
+        stored = OfficerYear.objects.filter(pk=self.pk).values(*self.FINANCIAL_FIELDS).first()
+        if stored and any(stored[f] != getattr(self, f) for f in self.FINANCIAL_FIELDS):
+            raise ValidationError(
+                "This record is approved. Return it to proposed before changing it; the "
+                "change history keeps both the approval and the return."
+            )
+
+    def return_to_proposed(self, *, by, reason: str) -> None:
+        """Reopen an approved record for changes; the history records who and why."""
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why the approved record is reopened."})
+        with transaction.atomic():
+            current = OfficerYear.objects.select_for_update().get(pk=self.pk)
+            if current.status != self.Status.APPROVED:
+                raise ValidationError(f"{self} is not approved.")
+            current.status = self.Status.PROPOSED
+            current.approved_by, current.approved_at, current.approval_meeting = None, None, ""
+            current._change_reason = f"Returned to proposed by {by}: {reason}"
+            current.save()
+        self.refresh_from_db()
 
     @property
     def footnote_markers(self) -> str:

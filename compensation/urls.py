@@ -8,4 +8,5 @@ urlpatterns = [
     path("review/", views.officer_review, name="review"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
     path("records/<int:pk>/approve/", views.approve_officer_year, name="approve"),
+    path("records/reopen/", views.reopen_officer_year, name="reopen"),
 ]

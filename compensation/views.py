@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_tables2.views import SingleTableView
 
@@ -152,7 +153,7 @@ def officer_review(request):
             Prefetch(
                 "person__officer_years",
                 queryset=OfficerYear.objects.order_by("fiscal_year"),
-                to_attr="history",
+                to_attr="salary_history",
             )
         )
     )
@@ -187,3 +188,22 @@ def officer_review(request):
         total_value=sum((o["value"] for o in officers), Decimal(0)),
     )
     return render(request, "compensation/officer_review.html", context)
+
+
+@require_POST
+@permission_required("compensation.change_officeryear", raise_exception=True)
+def reopen_officer_year(request):
+    """Return an approved record to proposed so it can be changed; history keeps why."""
+    record = get_object_for_user(
+        request.user,
+        OfficerYear.objects.select_related("person"),
+        "compensation.change_officeryear",
+        pk=request.POST.get("record") if str(request.POST.get("record", "")).isdigit() else 0,
+    )
+    try:
+        record.return_to_proposed(by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{record} is a proposal again and can be changed.")
+    return redirect(record.person)

@@ -6,7 +6,8 @@ permissions by calling `sync_role_permissions` from its app's data migration:
 - every role may view every record;
 - compensation admins add and change records, and approve nothing;
 - committee members approve (``approve_*``) and change nothing else;
-- auditors and committee members read change history (``view_history_*``), read only.
+- auditors and committee members read change history (``view_history*`` and the
+  historical models' ``view_`` permissions); nobody writes history by hand.
 
 Nobody but a superuser deletes: the audit trail depends on records staying.
 """
@@ -20,6 +21,9 @@ ROLES = (COMMITTEE, ADMINS, AUDITORS)
 
 
 def role_for_codename(codename: str) -> tuple[str, ...]:
+    if "_historical" in codename:
+        # Change history is read, never written, and only by the committee and auditors.
+        return (COMMITTEE, AUDITORS) if codename.startswith("view_") else ()
     if codename.startswith("view_history"):
         return (COMMITTEE, AUDITORS)
     if codename.startswith("view_"):

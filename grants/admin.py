@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ExerciseForm, InstallmentFormSet, OptionGrantAdminForm, VestingScheduleForm
 from .models import (
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(StockPlan)
-class StockPlanAdmin(admin.ModelAdmin):
+class StockPlanAdmin(SimpleHistoryAdmin):
     list_display = (
         "name",
         "shares_reserved",
@@ -29,14 +30,14 @@ class StockPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockPrice)
-class StockPriceAdmin(admin.ModelAdmin):
+class StockPriceAdmin(SimpleHistoryAdmin):
     list_display = ("date", "price")
     date_hierarchy = "date"
     search_fields = ("date",)
 
 
 @admin.register(RegistrationPeriod)
-class RegistrationPeriodAdmin(admin.ModelAdmin):
+class RegistrationPeriodAdmin(SimpleHistoryAdmin):
     list_display = ("start_date", "end_date", "basis")
     search_fields = ("basis",)
 
@@ -68,7 +69,7 @@ class ExerciseInline(admin.TabularInline):
 
 
 @admin.register(OptionGrant)
-class OptionGrantAdmin(admin.ModelAdmin):
+class OptionGrantAdmin(SimpleHistoryAdmin):
     form = OptionGrantAdminForm
     list_display = (
         "optionee",
@@ -157,7 +158,7 @@ class OptionGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(SimpleHistoryAdmin):
     """Exercises are recorded through OptionGrant.exercise() and never edited."""
 
     form = ExerciseForm

@@ -254,7 +254,8 @@ class SummaryCompensation(Report):
                 "option_awards": NOT_VALUED
                 if (record.person_id, record.fiscal_year) in granted
                 else None,
-                "total": sum(amounts, Decimal(0)),
+                # Nothing recorded is not $0.
+                "total": sum(amounts, Decimal(0)) if amounts else NOT_RECORDED,
             }
 
     def footnotes(self) -> list[str]:

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class PaymentMethod(models.TextChoices):
@@ -44,6 +45,7 @@ class Exercise(models.Model):
         "is withheld.",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["grant", "sequence"]

@@ -22,6 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from compensation.models import Person
 
@@ -132,7 +134,9 @@ class OptionGrantQuerySet(models.QuerySet):
             if grant.deadline != day:
                 grant.deadline = day
                 changed.append(grant)
-        OptionGrant.objects.bulk_update(changed, ["deadline"], batch_size=500)
+        bulk_update_with_history(
+            changed, OptionGrant, ["deadline"], batch_size=500, default_change_reason="deadline"
+        )
         return len(changed)
 
 
@@ -179,6 +183,7 @@ class OptionGrant(models.Model):
     deadline = models.DateField(editable=False, db_index=True)
 
     objects = OptionGrantQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-grant_date", "pk"]
@@ -319,9 +324,12 @@ class OptionGrant(models.Model):
     def set_installments(self, rows: Rows) -> None:
         """Replace the installments (already validated) in one transaction."""
         with transaction.atomic():
-            self.installments.all().delete()
-            VestingInstallment.objects.bulk_create(
-                VestingInstallment(grant=self, vest_date=d, shares=s) for d, s in rows
+            # One by one, so that the change history keeps every removed installment.
+            for installment in self.installments.all():
+                installment.delete()
+            bulk_create_with_history(
+                [VestingInstallment(grant=self, vest_date=d, shares=s) for d, s in rows],
+                VestingInstallment,
             )
 
     # --- Vesting -----------------------------------------------------------------------
@@ -536,6 +544,7 @@ class VestingInstallment(models.Model):
     grant = models.ForeignKey(OptionGrant, on_delete=models.CASCADE, related_name="installments")
     vest_date = models.DateField()
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["grant", "vest_date"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from ..rules import Period
 
@@ -16,6 +17,7 @@ class StockPrice(models.Model):
     price = models.DecimalField(
         max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]
@@ -57,6 +59,7 @@ class RegistrationPeriod(models.Model):
     basis = models.CharField(max_length=200, help_text='E.g. "Form S-8 effective".')
 
     objects = RegistrationPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date"]

@@ -1,6 +1,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class StockPlan(models.Model):
@@ -20,6 +21,7 @@ class StockPlan(models.Model):
     disability_months = models.PositiveSmallIntegerField(default=12)
     death_months = models.PositiveSmallIntegerField(default=18)
     notes = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -184,6 +184,8 @@ def test_the_summary_table_never_counts_unvalued_options_as_zero(auditor_client,
         ],
     ]
     assert any("left out of the total" in r[0] for r in rows if r)
+    williams_2004 = next(r for r in rows if r and r[0].startswith("Roger") and r[1] == "2004")
+    assert williams_2004[2:] == ["not recorded", "n/a", "", "not recorded"]
 
 
 def test_the_vesting_schedule_keeps_running_totals_from_the_first_installment(

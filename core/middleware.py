@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+# Pages a signed-in user may reach before the second factor is verified.
+TWO_FACTOR_OPEN = ("two-factor-setup", "two-factor-verify", "logout")
+
+
+class NoStoreMiddleware:
+    """Every page a signed-in user sees shows compensation data: never keep it in a
+    browser or proxy cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
+
+
+class RequireTwoFactorMiddleware:
+    """With REQUIRE_2FA on, a signed-in user reaches nothing until the second factor is
+    verified in this session: first enrolment, then a code at every sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not settings.REQUIRE_2FA or not user.is_authenticated or user.is_verified():
+            return None
+        if request.resolver_match.url_name in TWO_FACTOR_OPEN:
+            return None
+        from django_otp import devices_for_user
+
+        target = "two-factor-verify" if any(devices_for_user(user)) else "two-factor-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
