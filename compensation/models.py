@@ -289,5 +289,6 @@ class OfficerYear(models.Model):
             current.approved_by = by
             current.approved_at = at or timezone.now()
             current.approval_meeting = meeting
+            current._change_reason = f"Approved at {meeting}"
             current.save(update_fields=["status", "approved_by", "approved_at", "approval_meeting"])
         self.refresh_from_db()

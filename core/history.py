@@ -32,10 +32,12 @@ def describe(record) -> dict:
     changes = []
     previous = record.prev_record
     if previous is not None and record.history_type == "~":
-        delta = record.diff_against(previous)
-        for change in delta.changes:
-            field = record.instance_type._meta.get_field(change.field)
-            changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+        # Every tracked field, including ones the forms never edit (the stored deadline):
+        # simple-history's own diff leaves non-editable fields out.
+        for field in record.tracked_fields:
+            old, new = getattr(previous, field.attname), getattr(record, field.attname)
+            if old != new:
+                changes.append({"field": field.verbose_name, "old": old, "new": new})
     return {
         "record": record,
         "model": record.instance_type._meta.verbose_name,
@@ -56,6 +58,7 @@ def history_index(request):
         {
             "record": r,
             "model": r.instance_type._meta.verbose_name,
+            "model_key": r.instance_type._meta.model_name,
             "action": ACTIONS[r.history_type],
         }
         for r in records[:100]

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from core import roles
 from tests.factories import UserFactory
@@ -31,12 +32,12 @@ def auditor(db):
 
 
 @pytest.fixture
-def client_for(client, db):
-    """A test client signed in as the given role (or anonymous for None, no role for "")."""
+def client_for(db):
+    """A new test client signed in as the given role (anonymous for None, no role for "")."""
 
     def sign_in(role: str | None):
+        client = Client()
         if role is None:
-            client.logout()
             return client
         username = role or "nobody"
         user = UserFactory(

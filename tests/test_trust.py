@@ -1,0 +1,215 @@
+"""Sign-in protection, two-factor sign-in, sessions, CSRF and change history."""
+
+from datetime import date
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from compensation.models import OfficerYear
+from core import roles
+from grants.models import OptionGrant
+from tests.factories import OfficerYearFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple"
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_the_sixth_attempt_is_locked_out_even_with_the_right_password(client):
+    UserFactory(username="target", role=roles.AUDITORS)
+    for _ in range(4):
+        assert sign_in(client, "target", "wrong-password-123").status_code == 200
+    # The fifth failure locks the username and IP together...
+    assert sign_in(client, "target", "wrong-password-123").status_code == 429
+    # ...so the sixth attempt is refused even with the right password.
+    response = sign_in(client, "target")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username="target").failures_since_start >= 5
+    # Every attempt is logged, the refused sixth one too.
+    logs = AccessFailureLog.objects.filter(username="target").order_by("attempt_time")
+    assert logs.count() == 6
+    assert logs.last().locked_out
+
+
+def test_a_success_before_the_limit_resets_the_count(client):
+    UserFactory(username="target", role=roles.AUDITORS)
+    for _ in range(4):
+        sign_in(client, "target", "wrong-password-123")
+    assert sign_in(client, "target").status_code == 302
+    assert not AccessAttempt.objects.filter(username="target").exists()
+
+
+def test_signing_in_starts_a_new_session(client):
+    UserFactory(username="member", role=roles.COMMITTEE)
+    client.get("/accounts/login/")
+    before = client.cookies.get("sessionid")
+    sign_in(client, "member")
+    assert client.cookies["sessionid"].value != (before.value if before else None)
+
+
+def test_passwords_need_twelve_characters_and_must_not_be_common():
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Xk9#short")
+    with pytest.raises(ValidationError, match="too common"):
+        validate_password("password1234")
+    validate_password("quiet-harbour-lantern-42")
+
+
+def test_sessions_end_after_thirty_idle_minutes_and_with_the_browser(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_user(db):
+    user = UserFactory(username="member", role=roles.COMMITTEE)
+    other = UserFactory(username="other", role=roles.COMMITTEE)
+    laptop, phone, colleague = Client(), Client(), Client()
+    laptop.force_login(user)
+    phone.force_login(user)
+    colleague.force_login(other)
+    assert laptop.post("/account/sign-out-everywhere/").status_code == 302
+    assert phone.get("/compensation/officers/").status_code == 302  # back to login
+    assert colleague.get("/compensation/officers/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/grants/prices/new/", {"date": "2006-01-03", "price": "3"}),
+        ("/grants/registration/new/", {"start_date": "2006-01-03", "basis": "S-8"}),
+        ("/imports/", {"kind": "officer_years"}),
+        ("/account/sign-out-everywhere/", {}),
+        ("/accounts/login/", {"username": "x", "password": "y"}),
+    ],
+)
+def test_csrf_is_enforced_on_every_form(db, url, data):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="compadmin", role=roles.ADMINS, is_staff=True))
+    assert client.post(url, data).status_code == 403
+
+
+# --- two-factor sign-in ----------------------------------------------------------------
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_with_2fa_required_nothing_is_reachable_before_enrolment_and_verification(db):
+    user = UserFactory(username="member", role=roles.COMMITTEE)
+    client = Client()
+    client.force_login(user)
+    response = client.get("/compensation/officers/")
+    assert response.status_code == 302
+    assert response.url.startswith("/account/two-factor/setup/?next=")
+    assert client.get("/admin/").url.startswith("/account/two-factor/setup/")
+
+    client.get("/account/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    codes_page = client.post(
+        "/account/two-factor/setup/?next=/compensation/officers/",
+        {"token": f"{totp(device.bin_key):06d}", "next": "/compensation/officers/"},
+    )
+    codes = codes_page.context["codes"]
+    assert len(codes) == 10
+    assert client.get("/compensation/officers/").status_code == 200
+
+    # A new sign-in asks for a code; a backup code works once.
+    later = Client()
+    later.force_login(user)
+    assert later.get("/grants/").url.startswith("/account/two-factor/verify/")
+    assert later.post("/account/two-factor/verify/", {"token": codes[0]}).status_code == 302
+    assert later.get("/grants/").status_code == 200
+    again = Client()
+    again.force_login(user)
+    response = again.post("/account/two-factor/verify/", {"token": codes[0]})
+    assert "not valid" in response.content.decode()  # each backup code works once
+    assert again.get("/grants/").status_code == 302
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_replacing_the_authenticator_asks_for_the_password(db):
+    user = UserFactory(username="member", role=roles.COMMITTEE)
+    client = Client()
+    client.force_login(user)
+    client.get("/account/two-factor/setup/")
+    first = TOTPDevice.objects.get(user=user)
+    client.post("/account/two-factor/setup/", {"token": f"{totp(first.bin_key):06d}"})
+    client.get("/account/two-factor/setup/")
+    second = TOTPDevice.objects.get(user=user, confirmed=False)
+    token = f"{totp(second.bin_key):06d}"
+    refused = client.post("/account/two-factor/setup/", {"token": token, "password": "nope"})
+    assert "password is needed" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == first
+    client.post("/account/two-factor/setup/", {"token": token, "password": PASSWORD})
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == second
+
+
+def test_2fa_is_required_by_default_in_production():
+    from tests.test_settings import PRODUCTION, run_manage
+
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.REQUIRE_2FA)", **PRODUCTION
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+# --- change history --------------------------------------------------------------------
+
+
+def test_history_records_the_acting_user_and_the_approval(client_for, db):
+    record = OfficerYearFactory(fiscal_year=2007)
+    client = client_for("committee")
+    client.post(f"/compensation/records/{record.pk}/approve/", {"meeting": "Meeting 2007-02-01"})
+    latest = record.history.first()
+    assert latest.history_user.username == "committee"
+    assert latest.status == OfficerYear.Status.APPROVED
+    assert latest.history_change_reason == "Approved at Meeting 2007-02-01"
+
+
+def test_an_approved_record_cannot_be_edited_until_returned_to_proposed(client_for, db):
+    record = OfficerYearFactory(fiscal_year=2007, base_salary=200_000)
+    record.approve(by=UserFactory(username="chair"), meeting="Meeting 1")
+    record.base_salary = 250_000
+    with pytest.raises(ValidationError, match="Return it to proposed"):
+        record.full_clean()
+    admin = client_for("compadmin")
+    response = admin.post("/compensation/records/reopen/", {"record": record.pk, "reason": ""})
+    record.refresh_from_db()
+    assert record.is_approved and response.status_code == 302
+    admin.post("/compensation/records/reopen/", {"record": record.pk, "reason": "Salary corrected"})
+    record.refresh_from_db()
+    assert record.status == OfficerYear.Status.PROPOSED and record.approved_at is None
+    reopened = record.history.first()
+    assert reopened.history_user.username == "compadmin"
+    assert "Salary corrected" in reopened.history_change_reason
+    assert record.history.filter(status=OfficerYear.Status.APPROVED).exists()  # nothing lost
+
+
+def test_the_history_page_shows_a_field_by_field_diff(client_for, demo_data):
+    grant = OptionGrant.objects.get()
+    person = grant.optionee
+    person.terminated_on, person.termination_reason = date(2007, 2, 1), "other"
+    person.save()
+    html = client_for("auditor").get(f"/history/optiongrant/{grant.pk}/").content.decode()
+    assert "Deadline" in html and "2015-07-13" in html and "2007-05-01" in html
+    index = client_for("committee").get("/history/").content.decode()
+    assert "changed person" in index
+
+
+def test_replacing_installments_keeps_the_removed_ones_in_history(demo_data):
+    grant = OptionGrant.objects.get()
+    old = list(grant.installments.values_list("pk", flat=True))
+    grant.set_installments([(date(2005, 7, 13), 1_000_000)])
+    from grants.models import VestingInstallment
+
+    deleted = VestingInstallment.history.filter(history_type="-", id__in=old)
+    assert deleted.count() == 14
+    assert VestingInstallment.history.filter(history_type="+").count() == 15
