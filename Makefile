@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # production sets DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY instead of using make.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint check-python clean
+.PHONY: run test setup lint check-python clean bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tranche needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -45,3 +45,9 @@ test: $(VENV)/.dev-installed setup lint
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+
+# Performance figures: run on PostgreSQL for the numbers that count, e.g.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tranche_bench make bench
+bench: $(VENV)/.dev-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) bench --optionees 5000 --json bench.json

@@ -133,6 +133,17 @@ class OfficerYearQuerySet(models.QuerySet):
     def fiscal_years(self) -> list[int]:
         return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
+    def named_officers(self, fiscal_year: int) -> models.QuerySet:
+        """Person ids of the executive officers for a fiscal year: those with a record for
+        it, or for the latest earlier year with records (a year not yet entered)."""
+        year = (
+            self.filter(fiscal_year__lte=fiscal_year)
+            .order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .first()
+        )
+        return self.filter(fiscal_year=year).values("person_id")
+
     def default_bonus_year(self, fiscal_year: int) -> int:
         """The latest year up to `fiscal_year` in which any bonus was awarded: an exhibit
         for 2006 salaries reports the 2004 bonuses when those are the latest awarded."""

@@ -1,15 +1,14 @@
 import django_filters
 from django import forms
 
-from compensation.models import Person
-
 from .models import GrantStatus, OptionGrant, StockPlan
 
 
 class GrantFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=StockPlan.objects.all())
-    optionee = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(option_grants__isnull=False).distinct(), label="Person"
+    # A name search, not a list: a company has thousands of option holders.
+    optionee = django_filters.CharFilter(
+        field_name="optionee__name", lookup_expr="icontains", label="Person"
     )
     # `status` is annotated by OptionGrantQuerySet.with_status(as_of).
     status = django_filters.ChoiceFilter(

@@ -65,7 +65,10 @@ class OfficerCompensation(Report):
 class OutstandingEquityAwards(Report):
     name = "outstanding-equity-awards"
     title = "Outstanding Equity Awards at Fiscal Year-End (Item 402(f))"
-    description = "Unexercised options, exercisable and unexercisable, at a fiscal year-end."
+    description = (
+        "The executive officers' unexercised options, exercisable and unexercisable, at a "
+        "fiscal year-end."
+    )
     form_class = forms.FiscalYearEndForm
 
     @property
@@ -90,8 +93,9 @@ class OutstandingEquityAwards(Report):
 
     def grants(self):
         as_of = self.params["as_of"]
+        officers = OfficerYear.objects.named_officers(as_of.year)
         return (
-            OptionGrant.objects.filter(grant_date__lte=as_of)
+            OptionGrant.objects.filter(grant_date__lte=as_of, optionee__in=officers)
             .outstanding(as_of)
             .select_related("optionee")
             .prefetch_related(
@@ -144,7 +148,7 @@ class OutstandingEquityAwards(Report):
 class OptionExercises(Report):
     name = "option-exercises"
     title = "Option Exercises (Item 402(g))"
-    description = "Shares acquired on exercise and value realized in a year."
+    description = "Executive officers' shares acquired on exercise and value realized in a year."
     form_class = forms.YearForm
     columns = [
         Column("name", "Name"),
@@ -155,9 +159,10 @@ class OptionExercises(Report):
     def rows(self) -> Iterator[dict]:
         year = self.params["year"]
         totals: dict[str, list] = defaultdict(lambda: [0, Decimal(0), 0])
-        exercises = Exercise.objects.filter(exercise_date__year=year).select_related(
-            "grant__optionee"
-        )
+        exercises = Exercise.objects.filter(
+            exercise_date__year=year,
+            grant__optionee__in=OfficerYear.objects.named_officers(year),
+        ).select_related("grant__optionee")
         for exercise in exercises.order_by("grant__optionee__name"):
             total = totals[exercise.grant.optionee.name]
             total[0] += exercise.shares
@@ -186,7 +191,9 @@ class OptionExercises(Report):
 class PlanBasedAwards(Report):
     name = "plan-based-awards"
     title = "Grants of Plan-Based Awards (Item 402(d))"
-    description = "Options granted in a year, with the closing price where it differs."
+    description = (
+        "Options granted to executive officers in a year, with the closing price where it differs."
+    )
     form_class = forms.YearForm
     columns = [
         Column("name", "Name"),
@@ -199,7 +206,10 @@ class PlanBasedAwards(Report):
     def rows(self) -> Iterator[dict]:
         closing = StockPrice.objects.filter(date=OuterRef("grant_date")).values("price")[:1]
         grants = (
-            OptionGrant.objects.filter(grant_date__year=self.params["year"])
+            OptionGrant.objects.filter(
+                grant_date__year=self.params["year"],
+                optionee__in=OfficerYear.objects.named_officers(self.params["year"]),
+            )
             .select_related("optionee")
             .annotate(closing_price=Subquery(closing))
             .order_by("optionee__name", "grant_date")

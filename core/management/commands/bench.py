@@ -1,0 +1,320 @@
+"""The benchmark: page timings and query counts, export throughput and memory, and a
+load test against gunicorn, on the database DATABASE_URL names."""
+
+import http.client
+import io
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from core import roles
+from grants.models import OptionGrant
+from reports.definitions import REPORTS
+from reports.exports import csv_lines, render_pdf, write_xlsx
+
+BASE = Path(settings.BASE_DIR)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Benchmark pages, exports and a gunicorn load test; print a table, write JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--optionees", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--json", default="bench.json")
+        parser.add_argument("--load-seconds", type=int, default=20)
+        parser.add_argument("--load-clients", type=int, default=16)
+        parser.add_argument("--skip-load", action="store_true")
+
+    def handle(self, *args, **options):
+        if OptionGrant.objects.count() < options["optionees"] * 2:
+            self.stdout.write("Generating scale data...")
+            call_command(
+                "generate_scale_data",
+                optionees=options["optionees"],
+                seed=options["seed"],
+                stdout=self.stdout,
+            )
+        user = self.bench_user()
+        results = {
+            "database": connection.vendor,
+            "grants": OptionGrant.objects.count(),
+            "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+            "pages": self.pages(user, options["requests"]),
+            "exports": self.exports(),
+        }
+        if not options["skip_load"]:
+            results["load"] = self.load_test(user, options["load_seconds"], options["load_clients"])
+        Path(options["json"]).write_text(json.dumps(results, indent=2, default=str))
+        self.print_table(results)
+
+    def bench_user(self):
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username="bench-committee")
+        user.groups.add(Group.objects.get(name=roles.COMMITTEE))
+        return user
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def page_urls(self) -> dict[str, str]:
+        count = OptionGrant.objects.count()
+        deep = max(1, count // 25 // 2)
+        grant = OptionGrant.objects.order_by("pk")[count // 2]
+        return {
+            "dashboard": "/",
+            "grants list": "/grants/?as_of=2020-06-30",
+            "grants list, deep page": f"/grants/?as_of=2020-06-30&page={deep}",
+            "grant page": f"/grants/{grant.pk}/?as_of=2020-06-30",
+            "officer review": "/compensation/review/?year=2020&price=25",
+            "402(f) report": "/reports/outstanding-equity-awards/?as_of=2020-12-31",
+        }
+
+    @override_settings(REQUIRE_2FA=False, ALLOWED_HOSTS=["testserver"])
+    def pages(self, user, requests: int) -> dict:
+        client = Client()
+        client.force_login(user)
+        results = {}
+        for label, url in self.page_urls().items():
+            for _ in range(2):  # warm caches and connections
+                assert client.get(url).status_code == 200, url
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            main_sql = max(queries.captured_queries, key=lambda q: float(q["time"]))["sql"]
+            timings = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200
+            sql_timings = []
+            with connection.cursor() as cursor:
+                for _ in range(requests):
+                    start = time.perf_counter()
+                    cursor.execute(main_sql)
+                    cursor.fetchall()
+                    sql_timings.append((time.perf_counter() - start) * 1000)
+            p50, sql_p50 = statistics.median(timings), statistics.median(sql_timings)
+            results[label] = {
+                "url": url,
+                "queries": len(queries.captured_queries),
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(percentile(timings, 0.95), 1),
+                "main_sql_p50_ms": round(sql_p50, 2),
+                "ratio_to_main_sql": round(p50 / sql_p50, 1) if sql_p50 else None,
+            }
+        return results
+
+    # --- exports -------------------------------------------------------------------------
+
+    def exports(self) -> dict:
+        everything = REPORTS["vesting-schedule"].from_data({})
+        fye = REPORTS["outstanding-equity-awards"].from_data({"as_of": date(2020, 12, 31)})
+
+        def csv_run():
+            rows = -1
+            for _ in csv_lines(everything):
+                rows += 1
+            return rows
+
+        def xlsx_run():
+            return write_xlsx(everything, io.BytesIO())
+
+        def pdf_run():
+            rows = list(fye.rows())
+            render_pdf(fye, rows)
+            return len(rows)
+
+        return {
+            "CSV, all installments": self.measure(csv_run),
+            "Excel, all installments": self.measure(xlsx_run),
+            "PDF, 402(f)": self.measure(pdf_run),
+        }
+
+    def measure(self, run) -> dict:
+        start = time.perf_counter()
+        rows = run()
+        seconds = time.perf_counter() - start
+        # Memory in a second run: tracemalloc slows Python down, so it is not timed.
+        tracemalloc.start()
+        run()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {
+            "rows": rows,
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(rows / seconds) if seconds else None,
+            "peak_memory_mb": round(peak / 1024 / 1024, 1),
+        }
+
+    # --- load test -----------------------------------------------------------------------
+
+    def load_test(self, user, seconds: int, clients: int) -> dict:
+        key = secrets.token_urlsafe(50)
+        port = self.free_port()
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": key,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_HSTS_SECONDS": "0",
+            "DJANGO_CONN_MAX_AGE": "60",
+            "REQUIRE_2FA": "0",
+        }
+        python = sys.executable
+        subprocess.run(
+            [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE,
+            env=env,
+            check=True,
+        )
+        gunicorn = str(Path(python).with_name("gunicorn"))
+        server = subprocess.Popen(
+            [
+                gunicorn,
+                "config.wsgi",
+                "--workers",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE,
+            env=env,
+        )
+        try:
+            self.wait_for(port)
+            cookie = self.session_cookie(user, key)
+            return self.drive(port, cookie, seconds, clients)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    @staticmethod
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    @staticmethod
+    def wait_for(port: int) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    @staticmethod
+    def session_cookie(user, key: str) -> str:
+        from django.contrib.sessions.backends.db import SessionStore
+
+        with override_settings(SECRET_KEY=key):
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+    @staticmethod
+    def drive(port: int, cookie: str, seconds: int, clients: int) -> dict:
+        paths = ["/", "/grants/?as_of=2020-06-30"]
+        latencies, errors, lock = [], [0], threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def worker(n: int):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine, failed, i = [], 0, n
+            while time.monotonic() < deadline:
+                path = paths[i % len(paths)]
+                i += 1
+                start = time.perf_counter()
+                try:
+                    conn.request("GET", path, headers={"Cookie": cookie})
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        failed += 1
+                except (OSError, http.client.HTTPException):
+                    failed += 1
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                mine.append((time.perf_counter() - start) * 1000)
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+                errors[0] += failed
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        return {
+            "clients": clients,
+            "seconds": round(elapsed, 1),
+            "requests": len(latencies),
+            "requests_per_second": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
+            "errors": errors[0],
+        }
+
+    # --- report --------------------------------------------------------------------------
+
+    def print_table(self, results: dict) -> None:
+        out = self.stdout.write
+        out(
+            f"\nTranche benchmark: {results['grants']:,} grants on {results['database']}, "
+            f"{results['machine']}"
+        )
+        out(f"\n{'page':<26}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'SQL ms':>9}{'ratio':>7}")
+        for label, page in results["pages"].items():
+            out(
+                f"{label:<26}{page['queries']:>8}{page['p50_ms']:>9}{page['p95_ms']:>9}"
+                f"{page['main_sql_p50_ms']:>9}{page['ratio_to_main_sql']:>7}"
+            )
+        out(f"\n{'export':<26}{'rows':>9}{'rows/s':>10}{'peak MB':>9}")
+        for label, export in results["exports"].items():
+            out(
+                f"{label:<26}{export['rows']:>9,}{export['rows_per_second']:>10,}"
+                f"{export['peak_memory_mb']:>9}"
+            )
+        if "load" in results:
+            load = results["load"]
+            out(
+                f"\nload test: {load['clients']} clients, {load['seconds']} s: "
+                f"{load['requests_per_second']} requests/s, p50 {load['p50_ms']} ms, "
+                f"p95 {load['p95_ms']} ms, {load['errors']} errors"
+            )

@@ -1,0 +1,222 @@
+"""Reproducible data for a company with N option holders, inserted in bulk."""
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from compensation.models import OfficerYear, Person
+from grants import rules
+from grants.models import (
+    Exercise,
+    OptionGrant,
+    PaymentMethod,
+    RegistrationPeriod,
+    StockPlan,
+    StockPrice,
+    VestingInstallment,
+)
+from grants.vesting import Allocation, VestingSchedule
+
+PREFIX = "Scale optionee"
+FIRST_DAY, LAST_DAY = date(2013, 1, 2), date(2022, 12, 30)
+# A registration gap in mid-2018, so that post-termination windows stretch (5(b)(iii)).
+PERIODS = [
+    (date(2012, 1, 1), date(2018, 5, 31), "Form S-8 effective"),
+    (date(2018, 8, 1), None, "Form S-8 refiled"),
+]
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate N option holders with about 3 grants each (14 to 48 installments), "
+        "exercises, terminations of every reason, registration periods with a gap, ten "
+        "years of daily prices and 20 officers' yearly records over 10 years."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--optionees", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, optionees: int, seed: int, **options):
+        if optionees < 1 or optionees > 200_000:
+            raise CommandError("--optionees must be between 1 and 200,000.")
+        if Person.objects.filter(name__startswith=PREFIX).exists():
+            raise CommandError("Scale data is already loaded; use an empty database.")
+        rng = random.Random(seed)
+        with transaction.atomic():
+            prices = self.prices(rng)
+            periods = self.periods()
+            plans = self.plans()
+            people = self.people(rng, optionees)
+            grants, installments = self.grants(rng, people, plans, prices, periods)
+            exercises = self.exercises(rng, grants, installments, prices, periods)
+            officers = self.officers(rng, people)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics after the bulk load
+        self.stdout.write(
+            f"Generated {len(people):,} optionees, {len(grants):,} grants, "
+            f"{sum(len(v) for v in installments.values()):,} installments, "
+            f"{exercises:,} exercises, {len(prices):,} prices and {officers} officer records."
+        )
+
+    def prices(self, rng) -> dict[date, Decimal]:
+        prices, price, day = {}, 10.0, FIRST_DAY
+        while day <= LAST_DAY:
+            if day.weekday() < 5:
+                price = max(0.5, price * (1 + rng.gauss(0.0003, 0.02)))
+                prices[day] = Decimal(f"{price:.2f}")
+            day += timedelta(days=1)
+        StockPrice.objects.bulk_create(
+            (StockPrice(date=d, price=p) for d, p in prices.items()),
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        return prices
+
+    def periods(self) -> list[rules.Period]:
+        # bulk_create: saving one by one would refresh every deadline each time.
+        RegistrationPeriod.objects.bulk_create(
+            RegistrationPeriod(start_date=s, end_date=e, basis=b) for s, e, b in PERIODS
+        )
+        return RegistrationPeriod.objects.periods()
+
+    def plans(self) -> list[StockPlan]:
+        return [
+            StockPlan.objects.get_or_create(name=name, defaults={"shares_reserved": reserve})[0]
+            for name, reserve in (
+                ("Scale Equity Incentive Plan", 600_000_000),
+                ("Scale Employee Option Plan", 400_000_000),
+            )
+        ]
+
+    def people(self, rng, count: int) -> list[Person]:
+        people = []
+        for n in range(count):
+            person = Person(name=f"{PREFIX} {n + 1:06d}")
+            roll = rng.random()
+            if roll < 0.12:  # a tenth or so have left, for every reason
+                person.terminated_on = FIRST_DAY + timedelta(days=rng.randrange(3650))
+                person.termination_reason = rng.choices(
+                    ["other", "disability", "death"], weights=[8, 1, 1]
+                )[0]
+                if person.termination_reason == "other" and rng.random() < 0.2:
+                    person.short_swing_liability_until = person.terminated_on + timedelta(
+                        days=rng.randrange(1, 300)
+                    )
+            people.append(person)
+        return Person.objects.bulk_create(people, batch_size=BATCH)
+
+    def grants(self, rng, people, plans, prices, periods):
+        price_days = sorted(prices)
+        grants, schedules = [], []
+        for person in people:
+            for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
+                grant_date = price_days[rng.randrange(len(price_days))]
+                shares = rng.randrange(1_000, 200_000)
+                count = rng.randrange(14, 49)
+                schedule = VestingSchedule(
+                    total_shares=shares,
+                    start=grant_date,
+                    cliff_months=12,
+                    cliff_shares=shares // 4,
+                    installments=count - 1,
+                    interval_months=rng.choice((1, 3)) if count <= 36 else 1,
+                    allocation=rng.choice(Allocation.values),
+                ).rows()
+                grant = OptionGrant(
+                    plan=rng.choice(plans),
+                    optionee=person,
+                    grant_date=grant_date,
+                    shares=shares,
+                    exercise_price=prices[grant_date],
+                    expiration_date=grant_date + timedelta(days=3650),
+                    minimum_exercise_shares=1000,
+                    post_termination_months=3,
+                    disability_months=12,
+                    death_months=18,
+                    authorized_by="Generated",
+                    authorized_on=grant_date,
+                )
+                grant.deadline = grant.deadline_explained(periods).day
+                grants.append(grant)
+                schedules.append(schedule)
+        grants = OptionGrant.objects.bulk_create(grants, batch_size=BATCH)
+        installments = {}
+        rows = []
+        for grant, schedule in zip(grants, schedules, strict=True):
+            installments[grant.pk] = schedule
+            rows.extend(VestingInstallment(grant=grant, vest_date=d, shares=s) for d, s in schedule)
+            if len(rows) >= BATCH * 4:
+                VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
+                rows = []
+        VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
+        return grants, installments
+
+    def exercises(self, rng, grants, installments, prices, periods) -> int:
+        rows = []
+        for grant in grants:
+            if rng.random() > 0.35:
+                continue
+            cutoff = grant.optionee.terminated_on or LAST_DAY
+            exercised, sequence = 0, 0
+            for day, _ in installments[grant.pk][:: rng.choice((3, 6, 12))]:
+                on = day + timedelta(days=rng.randrange(1, 60))
+                if on > min(cutoff, grant.deadline, LAST_DAY) or on not in prices:
+                    continue
+                if not rules.is_registered(on, periods):
+                    continue
+                vested = sum(s for d, s in installments[grant.pk] if d <= min(on, cutoff))
+                available = vested - exercised
+                if available < 1000:
+                    continue
+                shares = rng.randrange(1000, available + 1)
+                exercised += shares
+                sequence += 1
+                fair_value = prices[on]
+                rows.append(
+                    Exercise(
+                        grant=grant,
+                        sequence=sequence,
+                        exercise_date=on,
+                        shares=shares,
+                        payment_method=rng.choice(PaymentMethod.values),
+                        aggregate_price=grant.exercise_price * shares,
+                        fair_market_value=fair_value,
+                        spread=(fair_value - grant.exercise_price) * shares,
+                    )
+                )
+        Exercise.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
+
+    def officers(self, rng, people) -> int:
+        titles = [
+            "Chief Executive Officer",
+            "Chief Financial Officer",
+            "General Counsel",
+            "Chief Operating Officer",
+            "Vice President, Sales",
+        ]
+        rows = []
+        for n, person in enumerate(people[:20]):
+            salary = Decimal(rng.randrange(150, 400) * 1000)
+            for year in range(2013, 2023):
+                salary = (salary * Decimal(1 + rng.random() * 0.06)).quantize(Decimal("1000"))
+                rows.append(
+                    OfficerYear(
+                        person=person,
+                        fiscal_year=year,
+                        title=titles[n % len(titles)],
+                        base_salary=salary,
+                        bonus=None if rng.random() < 0.3 else Decimal(rng.randrange(0, 100) * 1000),
+                        status=OfficerYear.Status.APPROVED,
+                        approved_at=datetime(year, 2, 15, 17, 0, tzinfo=UTC),
+                        approval_meeting=f"Compensation Committee, {year}-02-15",
+                    )
+                )
+        OfficerYear.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
