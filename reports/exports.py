@@ -84,15 +84,15 @@ def write_xlsx(report: Report, target) -> int:
         cells = []
         for column in columns:
             value = row.get(column.key)
-            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            if isinstance(value, Decimal) and column.kind in (MONEY, PRICE):
+                # Amounts get a currency format; a styled cell is costly, so only these.
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = NUMBER_FORMATS[DATE]
+                cell.number_format = NUMBER_FORMATS[column.kind]
+                cells.append(cell)
+            elif isinstance(value, Decimal | int | date) and not isinstance(value, bool):
+                cells.append(value)  # a number, or a date openpyxl formats as yyyy-mm-dd
             else:
-                cell = WriteOnlyCell(sheet, value=neutralize(value))
-            cells.append(cell)
+                cells.append(neutralize(value))
         sheet.append(cells)
         count += 1
     notes = report.footnotes()

@@ -19,7 +19,13 @@ from core.templatetags.money import format_shares
 from ..explain import explain_deadline
 from ..filters import GrantFilter
 from ..forms import GrantForm, InstallmentRowFormSet, VestingScheduleForm
-from ..models import Exercise, OptionGrant, RegistrationPeriod, VestingInstallment
+from ..models import (
+    Exercise,
+    OptionGrant,
+    OptionGrantQuerySet,
+    RegistrationPeriod,
+    VestingInstallment,
+)
 from ..tables import GrantTable, status_badge
 
 
@@ -31,21 +37,58 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     table_class = GrantTable
     filterset_class = GrantFilter
     template_name = "grants/grant_list.html"
-    paginate_by = 25
+    # Only the table paginates: ListView's own paginate_by would run the page twice.
+    table_pagination = {"per_page": 25}
 
     def get(self, request, *args, **kwargs):
         self.as_of, _ = as_of_date(request)
         return super().get(request, *args, **kwargs)
 
+    # Columns computed per grant: sorting or filtering on them needs every row computed.
+    COMPUTED = {"vested", "exercisable", "unvested", "status"}
+
     def get_queryset(self):
-        return (
-            OptionGrant.objects.select_related("optionee", "plan")
-            .with_vesting_totals(self.as_of)
-            .with_status(self.as_of)
-        )
+        def annotate(queryset):
+            return queryset.with_vesting_totals(self.as_of).with_status(self.as_of)
+
+        base = OptionGrant.objects.select_related("optionee", "plan")
+        sort = self.request.GET.get("sort", "").lstrip("-")
+        if sort in self.COMPUTED or self.request.GET.get("status"):
+            return annotate(base)
+        # Otherwise page through plain rows and compute the figures for the shown page
+        # only: with OFFSET, PostgreSQL would compute them for every skipped row too.
+        return PageAnnotatedQuerySet.wrap(base, annotate)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(as_of=self.as_of, **kwargs)
+
+
+class PageAnnotatedQuerySet(OptionGrantQuerySet):
+    """A queryset whose slices are fetched in two steps: the page's ids in the requested
+    order, then those rows with the (costly) annotations."""
+
+    page_annotate = None
+
+    @classmethod
+    def wrap(cls, queryset, annotate):
+        wrapped = queryset._chain()
+        wrapped.__class__ = cls
+        wrapped.page_annotate = annotate
+        return wrapped
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.page_annotate = self.page_annotate
+        return clone
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or self.page_annotate is None:
+            return super().__getitem__(key)
+        ids = list(super().__getitem__(key).values_list("pk", flat=True))
+        rows = self.page_annotate(
+            OptionGrant.objects.filter(pk__in=ids).select_related("optionee", "plan")
+        ).in_bulk(ids)
+        return [rows[pk] for pk in ids]
 
 
 def installment_states(grant: OptionGrant, as_of) -> list[dict]:

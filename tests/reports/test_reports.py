@@ -345,3 +345,9 @@ def test_the_export_command_refuses_bad_input(demo_data, tmp_path, args, message
     with pytest.raises(CommandError, match=message):
         call_command("export_report", *args, "--format", "csv", "--output", str(output))
     assert not output.exists()
+
+
+def test_the_402_tables_cover_the_executive_officers_only(auditor_client, seed_grant):
+    make_grant(optionee=PersonFactory(name="Line Employee"))
+    rows = csv_rows(auditor_client, OEA)
+    assert [r[0] for r in rows[1:] if r and not r[0].startswith("(")] == ["James R. Akridge (1)"]
