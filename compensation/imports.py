@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.imports import ImportResult, RowError, add_validation_errors, run_import
+from core.imports import ImportResult, add_validation_errors, clean_row, run_import
 
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, Person
 
@@ -55,13 +55,9 @@ class OfficerYearRow(forms.Form):
 
 def apply_rows(rows, result: ImportResult) -> None:
     for line, row in rows:
-        form = OfficerYearRow(row)
-        if not form.is_valid():
-            for column, problems in form.errors.items():
-                for message in problems:
-                    result.errors.append(RowError(line, column, message))
+        data = clean_row(result, line, OfficerYearRow(row))
+        if data is None:
             continue
-        data = form.cleaned_data
         person = Person.objects.filter(name=data["name"]).first() or Person(name=data["name"])
         record = OfficerYear(
             person=person,

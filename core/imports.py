@@ -117,6 +117,16 @@ def run_import(
     return result
 
 
+def clean_row(result: ImportResult, line: int, form) -> dict | None:
+    """The row's parsed values, or None after recording each field error of the row."""
+    if form.is_valid():
+        return form.cleaned_data
+    for column, problems in form.errors.items():
+        for message in problems:
+            result.errors.append(RowError(line, column, message))
+    return None
+
+
 def add_validation_errors(
     result: ImportResult, row: int, error: ValidationError, columns: dict[str, str]
 ) -> None:

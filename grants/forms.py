@@ -49,6 +49,26 @@ class VestingScheduleForm(forms.Form):
         return self.schedule.rows()
 
 
+# The grant's terms, in the order the forms show them.
+GRANT_FIELDS = [
+    "plan",
+    "optionee",
+    "option_type",
+    "grant_date",
+    "shares",
+    "exercise_price",
+    "expiration_date",
+    "minimum_exercise_shares",
+    "post_termination_months",
+    "disability_months",
+    "death_months",
+    "authorized_by",
+    "authorized_on",
+    "acknowledged_on",
+    "notes",
+]
+
+
 class InstallmentFormSet(forms.BaseInlineFormSet):
     """Checks the installments being saved (not the stored ones) against the grant as
     edited on the same page: the sum, distinct dates, and dates within the term."""
@@ -68,23 +88,7 @@ class InstallmentFormSet(forms.BaseInlineFormSet):
 class OptionGrantAdminForm(forms.ModelForm):
     class Meta:
         model = OptionGrant
-        fields = [
-            "plan",
-            "optionee",
-            "option_type",
-            "notes",
-            "grant_date",
-            "shares",
-            "exercise_price",
-            "expiration_date",
-            "minimum_exercise_shares",
-            "post_termination_months",
-            "disability_months",
-            "death_months",
-            "authorized_by",
-            "authorized_on",
-            "acknowledged_on",
-        ]
+        fields = GRANT_FIELDS
         widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
     def __init__(self, *args, **kwargs):
@@ -144,23 +148,7 @@ class GrantForm(forms.ModelForm):
 
     class Meta:
         model = OptionGrant
-        fields = [
-            "plan",
-            "optionee",
-            "option_type",
-            "grant_date",
-            "shares",
-            "exercise_price",
-            "expiration_date",
-            "minimum_exercise_shares",
-            "post_termination_months",
-            "disability_months",
-            "death_months",
-            "authorized_by",
-            "authorized_on",
-            "acknowledged_on",
-            "notes",
-        ]
+        fields = GRANT_FIELDS
         widgets = {
             "grant_date": DATE_INPUT,
             "expiration_date": DATE_INPUT,

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from compensation.models import Person
-from core.imports import ImportResult, RowError, add_validation_errors, run_import
+from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
 
 from .models import OptionGrant, OptionType, StockPlan
 
@@ -66,13 +66,9 @@ class GrantRow(forms.Form):
 def apply_rows(rows, result: ImportResult) -> None:
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     for line, row in rows:
-        form = GrantRow(row)
-        if not form.is_valid():
-            for column, problems in form.errors.items():
-                for message in problems:
-                    result.errors.append(RowError(line, column, message))
+        data = clean_row(result, line, GrantRow(row))
+        if data is None:
             continue
-        data = form.cleaned_data
         key = (data["optionee"].name, data["plan"].pk, data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     for group in groups.values():
