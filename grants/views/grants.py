@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.db.models.query import ModelIterable
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -84,11 +85,19 @@ class PageAnnotatedQuerySet(OptionGrantQuerySet):
     def __getitem__(self, key):
         if not isinstance(key, slice) or self.page_annotate is None:
             return super().__getitem__(key)
-        ids = list(super().__getitem__(key).values_list("pk", flat=True))
+        plain = self._chain()
+        plain.page_annotate = None
+        ids = list(plain[key].values_list("pk", flat=True))
         rows = self.page_annotate(
             OptionGrant.objects.filter(pk__in=ids).select_related("optionee", "plan")
         ).in_bulk(ids)
         return [rows[pk] for pk in ids]
+
+    def __iter__(self):
+        # Iterating the whole queryset (not a page) yields annotated rows too.
+        if self.page_annotate is None or self._iterable_class is not ModelIterable:
+            return super().__iter__()
+        return iter(self[:])
 
 
 def installment_states(grant: OptionGrant, as_of) -> list[dict]:
