@@ -28,6 +28,13 @@ class Footnote(models.Model):
     def __str__(self) -> str:
         return f"({self.marker}) {self.text[:60]}"
 
+    @staticmethod
+    def of(records) -> list["Footnote"]:
+        """The footnotes standing on any of these yearly records, once each, in marker
+        order; uses the records' prefetched footnotes."""
+        found = {f.pk: f for record in records for f in record.footnotes.all()}
+        return sorted(found.values(), key=lambda f: f.marker)
+
 
 class Person(models.Model):
     """An optionee and, in the years they hold a title, an executive officer."""
@@ -81,10 +88,6 @@ class Person(models.Model):
     @property
     def is_terminated(self) -> bool:
         return self.terminated_on is not None
-
-    def footnotes(self) -> models.QuerySet[Footnote]:
-        """Every footnote that stands on one of this person's yearly rows."""
-        return Footnote.objects.filter(officer_years__person=self).distinct()
 
 
 class OfficerYearQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from core.charts import line_chart
 from core.templatetags.money import format_money
 
 from .forms import ApprovalForm, OfficerReviewForm, RosterYearForm
-from .models import OfficerYear, Person
+from .models import Footnote, OfficerYear, Person
 from .tables import RosterTable
 
 
@@ -59,13 +59,12 @@ class RosterView(PermissionRequiredMixin, SingleTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         records = list(context["table"].data)
-        footnotes = {f.pk: f for record in records for f in record.footnotes.all()}
         context.update(
             form=self.form,
             year=self.year,
             bonus_year=self.bonus_year,
             years=self.years,
-            footnotes=sorted(footnotes.values(), key=lambda f: f.marker),
+            footnotes=Footnote.of(records),
         )
         return context
 
@@ -89,10 +88,7 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             years=years,
             grants=self.object.option_grants.select_related("plan").order_by("grant_date"),
             chart=line_chart(salaries, y_format=format_money),
-            footnotes=sorted(
-                {f.pk: f for r in years for f in r.footnotes.all()}.values(),
-                key=lambda f: f.marker,
-            ),
+            footnotes=Footnote.of(years),
         )
         return context
 

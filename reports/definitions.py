@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from compensation.models import OfficerYear
+from compensation.models import Footnote, OfficerYear
 from grants.models import Exercise, OptionGrant, StockPlan, StockPrice, VestingInstallment
 
 from . import forms
@@ -57,8 +57,7 @@ class OfficerCompensation(Report):
             }
 
     def footnotes(self) -> list[str]:
-        seen = {f.pk: f for r in self.records() for f in r.footnotes.all()}
-        notes = [f"({f.marker}) {f.text}" for f in sorted(seen.values(), key=lambda f: f.marker)]
+        notes = [f"({f.marker}) {f.text}" for f in Footnote.of(self.records())]
         return [*notes, "n/a: no bonus awarded or not eligible (not the same as $0)."]
 
 
