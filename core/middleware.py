@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,6 +8,25 @@ from django.utils.http import urlencode
 
 # Pages a signed-in user may reach before the second factor is verified.
 TWO_FACTOR_OPEN = ("two-factor-setup", "two-factor-verify", "logout")
+
+
+class IdleSessionMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE seconds without a request.
+    Instead of writing the session on every request (SESSION_SAVE_EVERY_REQUEST), it is
+    renewed when its last renewal is SESSION_RENEW_AFTER seconds old or more: one write a
+    minute per active user, and the idle limit holds to within that minute."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.session_key and request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_AFTER:
+                request.session[self.KEY] = now  # modified: saved with a fresh expiry
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

@@ -1,19 +1,9 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from core.templatetags.money import format_price, format_shares
-
 from .models import GrantStatus, OptionGrant
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
-
-
-class SharesColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, attrs=NUMBER, **kwargs)
-
-    def render(self, value):
-        return format_shares(value)
 
 
 STATUS_BADGES = {
@@ -32,17 +22,20 @@ def status_badge(status: str, deadline) -> str:
 
 
 class GrantTable(tables.Table):
+    """Columns for the header, sorting and pagination; the rows themselves are written
+    by grants/_grant_table.html from the annotated records."""
+
     optionee = tables.Column(
         accessor="optionee__name", order_by="optionee__name", verbose_name="Optionee"
     )
     plan = tables.Column(accessor="plan__name", order_by="plan__name", verbose_name="Plan")
-    grant_date = tables.DateColumn(verbose_name="Granted")
-    shares = SharesColumn()
+    grant_date = tables.Column(verbose_name="Granted")
+    shares = tables.Column(attrs=NUMBER)
     exercise_price = tables.Column(verbose_name="Price", attrs=NUMBER)
-    vested = SharesColumn()
-    exercisable = SharesColumn()
-    unvested = SharesColumn()
-    deadline = tables.DateColumn(verbose_name="Deadline")
+    vested = tables.Column(attrs=NUMBER)
+    exercisable = tables.Column(attrs=NUMBER)
+    unvested = tables.Column(attrs=NUMBER)
+    deadline = tables.Column(verbose_name="Deadline")
     status = tables.Column()
 
     class Meta:
@@ -63,12 +56,4 @@ class GrantTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "No grants match."
         order_by = ("-grant_date",)
-
-    def render_optionee(self, record):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.optionee.name)
-
-    def render_exercise_price(self, value):
-        return format_price(value)
-
-    def render_status(self, value, record):
-        return status_badge(value, record.deadline)
+        template_name = "grants/_grant_table.html"

@@ -1,15 +1,19 @@
-"""CSV (streamed), Excel (openpyxl write-only) and PDF (WeasyPrint) from one report."""
+"""CSV (streamed), Excel (reports.xlsx, row by row) and PDF (WeasyPrint) from one report."""
 
 import csv
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import xlsx
 from .base import DATE, MONEY, PRICE, SHARES, Report
+
+XLSX_STYLES = {SHARES: xlsx.SHARES, MONEY: xlsx.MONEY, PRICE: xlsx.PRICE, DATE: xlsx.DATE}
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula
 # injection); a leading apostrophe makes it plain text.
@@ -52,65 +56,56 @@ def csv_lines(report: Report) -> Iterator[str]:
             yield writer.writerow([neutralize(note)])
 
 
-NUMBER_FORMATS = {SHARES: "#,##0", MONEY: '"$"#,##0.00', PRICE: '"$"#,##0.00##', DATE: "yyyy-mm-dd"}
-
-
 def write_xlsx(report: Report, target) -> int:
     """Write the report to `target` (a path or a binary file) in constant memory.
-    Amounts are numbers with a number format, never text. Returns the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(report.title[:31].replace("/", "-"))
+    Amounts, share counts and dates are numbers with a number format, never text.
+    Returns the number of rows."""
     columns = report.columns
-    bold = Font(bold=True)
-
-    def heading(text):
-        cell = WriteOnlyCell(sheet, value=neutralize(text))
-        cell.font = bold
-        return cell
-
-    sheet.append([heading(settings.COMPANY_NAME)])
-    sheet.append([heading(report.title)])
-    for label, value in report.parameters():
-        sheet.append([label, neutralize(value)])
-    sheet.append([f"Generated {timezone.localtime():%Y-%m-%d %H:%M %Z}"])
-    sheet.append([])
-    sheet.append([heading(c.label) for c in columns])
-    count = 0
-    for row in report.rows():
-        cells = []
-        for column in columns:
-            value = row.get(column.key)
-            if isinstance(value, Decimal) and column.kind in (MONEY, PRICE):
-                # Amounts get a currency format; a styled cell is costly, so only these.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = NUMBER_FORMATS[column.kind]
-                cells.append(cell)
-            elif isinstance(value, Decimal | int | date) and not isinstance(value, bool):
-                cells.append(value)  # a number, or a date openpyxl formats as yyyy-mm-dd
-            else:
-                cells.append(neutralize(value))
-        sheet.append(cells)
-        count += 1
-    notes = report.footnotes()
-    if notes:
-        sheet.append([])
-        for note in notes:
-            sheet.append([neutralize(note)])
-    workbook.save(target)
+    styles = [XLSX_STYLES.get(c.kind, xlsx.PLAIN) for c in columns]
+    with xlsx.SheetWriter(target, report.title, len(columns)) as sheet:
+        sheet.row([neutralize(settings.COMPANY_NAME)], [xlsx.BOLD])
+        sheet.row([neutralize(report.title)], [xlsx.BOLD])
+        for label, value in report.parameters():
+            sheet.row([label, neutralize(value)])
+        sheet.row([f"Generated {timezone.localtime():%Y-%m-%d %H:%M %Z}"])
+        sheet.row([])
+        sheet.row([c.label for c in columns], [xlsx.BOLD] * len(columns))
+        keys = [c.key for c in columns]
+        count = 0
+        for row in report.rows():
+            sheet.row([neutralize(row.get(key)) for key in keys], styles)
+            count += 1
+        notes = report.footnotes()
+        if notes:
+            sheet.row([])
+            for note in notes:
+                sheet.row([neutralize(note)])
     return count
+
+
+# WeasyPrint lays out about 200 rows a second: 2,000 rows are some 45 pages and 10 s.
+PDF_MAX_ROWS = 2000
+
+
+class TooManyRowsForPdf(ValueError):
+    def __init__(self):
+        super().__init__(
+            f"A PDF holds at most {PDF_MAX_ROWS:,} rows, and this report has more. "
+            "Narrow the parameters (one grant, or dates), or export CSV or Excel, "
+            "which hold every row."
+        )
 
 
 def render_pdf(report: Report, rows: Iterable[dict] | None = None) -> bytes:
     """The report as a board-book PDF: company, title, parameters, generation time and
-    page numbers on every page; the same figures as the page."""
+    page numbers on every page; the same figures as the page. Raises TooManyRowsForPdf
+    past PDF_MAX_ROWS rows."""
     from weasyprint import HTML
 
     columns = report.columns
-    rows = list(report.rows()) if rows is None else list(rows)
+    rows = list(islice(report.rows() if rows is None else rows, PDF_MAX_ROWS + 1))
+    if len(rows) > PDF_MAX_ROWS:
+        raise TooManyRowsForPdf
     html = render_to_string(
         "reports/report_pdf.html",
         {

@@ -75,10 +75,14 @@ class AsOfForm(forms.Form):
 
 
 class VestingScheduleForm(forms.Form):
+    # A number, not a list: a company has thousands of grants.
     grant = forms.ModelChoiceField(
         queryset=OptionGrant.objects.select_related("optionee"),
         required=False,
-        help_text="Empty: every grant.",
+        label="Grant no.",
+        widget=forms.NumberInput(attrs={"min": 1}),
+        error_messages={"invalid_choice": "There is no grant with this number."},
+        help_text="As shown on the grant's page. Empty: every grant.",
     )
     start = forms.DateField(label="From", required=False, widget=DATE)
     end = forms.DateField(label="To", required=False, widget=DATE)

@@ -1,13 +1,18 @@
-import io
+import tempfile
+from itertools import islice
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .definitions import REPORTS
-from .exports import csv_lines, render_pdf, write_xlsx
+from .exports import TooManyRowsForPdf, csv_lines, render_pdf, write_xlsx
+
+# The page shows this many rows; the CSV and Excel exports hold every row.
+PAGE_ROWS = 1000
 
 # Each report shows compensation or equity data; every role may read both.
 REPORT_PERMISSIONS = ("compensation.view_officeryear", "grants.view_optiongrant")
@@ -47,14 +52,21 @@ def report_page(request, name: str):
     report = report_class(form.cleaned_data if form.is_bound else _defaults(report_class))
     export = request.GET.get("_export")
     if export in CONTENT_TYPES:
-        return export_response(report, export)
-    rows = list(report.rows())
+        try:
+            return export_response(report, export)
+        except TooManyRowsForPdf as error:
+            messages.error(request, str(error))
+    rows = list(islice(report.rows(), PAGE_ROWS + 1))
     context = {
+        "truncated": len(rows) > PAGE_ROWS,
+        "page_rows": PAGE_ROWS,
         "form": form if form.is_bound else report_class.form_class(initial=report.params),
         "report": report,
         "report_class": report_class,
         "columns": report.columns,
-        "cells": [[(c, c.display(row.get(c.key))) for c in report.columns] for row in rows],
+        "cells": [
+            [(c, c.display(row.get(c.key))) for c in report.columns] for row in rows[:PAGE_ROWS]
+        ],
         "footnotes": report.footnotes(),
         "query": request.GET.urlencode(),
     }
@@ -75,9 +87,11 @@ def export_response(report, export: str):
     if export == "csv":
         response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
     elif export == "xlsx":
-        buffer = io.BytesIO()
-        write_xlsx(report, buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
+        # Built in a temporary file, then streamed from it: memory stays flat.
+        file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        write_xlsx(report, file)
+        file.seek(0)
+        response = FileResponse(file, content_type=CONTENT_TYPES["xlsx"])
     else:
         response = HttpResponse(render_pdf(report), content_type=CONTENT_TYPES["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,17 +1,23 @@
 """Sign-in protection, two-factor sign-in, sessions, CSRF and change history."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from compensation.models import OfficerYear
 from core import roles
+from core.middleware import IdleSessionMiddleware
 from grants.models import OptionGrant
 from tests.factories import OfficerYearFactory, UserFactory
 
@@ -67,7 +73,39 @@ def test_passwords_need_twelve_characters_and_must_not_be_common():
 
 def test_sessions_end_after_thirty_idle_minutes_and_with_the_browser(settings):
     assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute_and_ends_when_idle(settings):
+    user = UserFactory(username="member", role=roles.COMMITTEE)
+    client = Client()
+    client.force_login(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    assert client.get("/compensation/officers/").status_code == 200
+    renewed = expiry()
+    assert renewed > timezone.now() + timedelta(minutes=29)
+    # Used again within the minute: the session is not written.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/compensation/officers/").status_code == 200
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert expiry() == renewed
+    # Its last renewal a minute old: this request renews it.
+    session = SessionStore(key)
+    session[IdleSessionMiddleware.KEY] -= 60
+    session.save()
+    before = expiry()
+    assert client.get("/compensation/officers/").status_code == 200
+    assert expiry() > before
+    # Thirty minutes without a request: the session has expired and sign-in is asked for.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/compensation/officers/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_user(db):

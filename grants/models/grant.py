@@ -188,6 +188,16 @@ class OptionGrant(models.Model):
     class Meta:
         ordering = ["-grant_date", "pk"]
         permissions = [("approve_optiongrant", "Can approve board authorization of grants")]
+        indexes = [
+            # The grants list's default order, read a page at a time.
+            models.Index(fields=["-grant_date", "id"], name="grant_list_order"),
+            # The dashboard's and the approvals page's "awaiting approval", newest first.
+            models.Index(
+                fields=["-grant_date", "id"],
+                condition=Q(approved_at__isnull=True),
+                name="grant_awaiting_approval",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(shares__gt=0),
@@ -548,6 +558,9 @@ class VestingInstallment(models.Model):
 
     class Meta:
         ordering = ["grant", "vest_date"]
+        # The dashboard's "vesting in the next 90 days" reads installments by date across
+        # all grants: without this index it is a sequential scan of every installment.
+        indexes = [models.Index(fields=["vest_date"], name="installment_vest_date")]
         constraints = [
             models.UniqueConstraint(
                 fields=["grant", "vest_date"],

@@ -55,7 +55,7 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         base = OptionGrant.objects.select_related("optionee", "plan")
         sort = self.request.GET.get("sort", "").lstrip("-")
         if sort in self.COMPUTED or self.request.GET.get("status"):
-            return annotate(base)
+            return PageAnnotatedQuerySet.wrap(annotate(base), None)
         # Otherwise page through plain rows and compute the figures for the shown page
         # only: with OFFSET, PostgreSQL would compute them for every skipped row too.
         return PageAnnotatedQuerySet.wrap(base, annotate)
@@ -65,8 +65,9 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
 
 class PageAnnotatedQuerySet(OptionGrantQuerySet):
-    """A queryset whose slices are fetched in two steps: the page's ids in the requested
-    order, then those rows with the (costly) annotations."""
+    """The grants list's queryset: a stable order, and (with `page_annotate`) slices
+    fetched in two steps: the page's ids in the requested order, then those rows with
+    the (costly) annotations."""
 
     page_annotate = None
 
@@ -81,6 +82,13 @@ class PageAnnotatedQuerySet(OptionGrantQuerySet):
         clone = super()._clone()
         clone.page_annotate = self.page_annotate
         return clone
+
+    def order_by(self, *fields):
+        # Many grants share a date (or a name, a price...): the primary key breaks ties,
+        # so a grant never shows on two pages, or on none.
+        if fields and not {"pk", "-pk", "id", "-id"} & set(fields):
+            fields = (*fields, "pk")
+        return super().order_by(*fields)
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or self.page_annotate is None:

@@ -199,6 +199,7 @@ def test_a_page_issues_the_same_number_of_queries_for_10_and_500_grants(client_f
         OfficerYearFactory(person=PersonFactory(name=f"Optionee {n:04}"), fiscal_year=2006)
     first = 30 if "page=2" in url else 10  # a second page needs more than 25 grants
     many_grants(first)
+    client.get(url)  # the session's first request renews it (a write): measure after
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     many_grants(500 - first)

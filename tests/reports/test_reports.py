@@ -39,7 +39,7 @@ def csv_rows(client, url) -> list[list[str]]:
 def xlsx_rows(client, url) -> list[tuple]:
     response = client.get(url + ("&" if "?" in url else "?") + "_export=xlsx")
     assert "no-store" in response["Cache-Control"]
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     return [tuple(c for c in row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -337,7 +337,7 @@ def test_the_export_command_writes_each_format(seed_grant, tmp_path):
         (["plan-pool", "--year", "2006"], "does not take --year"),
         (["plan-pool", "--as-of", "2006-13-01"], "Enter a valid date"),
         (["outstanding-equity-awards", "--price", "-3"], "greater than or equal to 0"),
-        (["vesting-schedule", "--grant", "999999"], "Select a valid choice"),
+        (["vesting-schedule", "--grant", "999999"], "There is no grant with this number"),
     ],
 )
 def test_the_export_command_refuses_bad_input(demo_data, tmp_path, args, message):
@@ -351,3 +351,46 @@ def test_the_402_tables_cover_the_executive_officers_only(auditor_client, seed_g
     make_grant(optionee=PersonFactory(name="Line Employee"))
     rows = csv_rows(auditor_client, OEA)
     assert [r[0] for r in rows[1:] if r and not r[0].startswith("(")] == ["James R. Akridge (1)"]
+
+
+def test_a_long_report_shows_its_first_rows_and_exports_every_row(
+    auditor_client, seed_grant, monkeypatch
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 5)
+    page = auditor_client.get("/reports/vesting-schedule/")
+    assert len(page.context["cells"]) == 5
+    assert "The first 5 rows are shown" in page.content.decode()
+    assert len(csv_rows(auditor_client, "/reports/vesting-schedule/")) == 1 + 14
+    sheet = xlsx_rows(auditor_client, "/reports/vesting-schedule/")
+    assert sum(1 for row in sheet if len(row) > 4 and isinstance(row[4], int)) == 14
+    # One grant's 14 installments fit the page: no notice.
+    monkeypatch.setattr(views, "PAGE_ROWS", 14)
+    page = auditor_client.get(f"/reports/vesting-schedule/?grant={seed_grant.pk}")
+    assert len(page.context["cells"]) == 14 and "rows are shown" not in page.content.decode()
+
+
+def test_a_pdf_past_its_row_limit_is_refused_with_a_message(
+    auditor_client, seed_grant, monkeypatch, tmp_path
+):
+    from reports import exports
+
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 10)
+    response = auditor_client.get("/reports/vesting-schedule/?_export=pdf")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "A PDF holds at most 10 rows" in response.content.decode()
+    with pytest.raises(CommandError, match="A PDF holds at most 10 rows"):
+        call_command(
+            "export_report",
+            "vesting-schedule",
+            "--format",
+            "pdf",
+            "--output",
+            str(tmp_path / "v.pdf"),
+            stdout=io.StringIO(),
+        )
+    assert not (tmp_path / "v.pdf").exists()
+    # Within the limit, the PDF is made.
+    monkeypatch.setattr(exports, "PDF_MAX_ROWS", 14)
+    assert "Page 1 of" in pdf_text(auditor_client, "/reports/vesting-schedule/")

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.definitions import REPORTS
-from reports.exports import csv_lines, render_pdf, write_xlsx
+from reports.exports import TooManyRowsForPdf, csv_lines, render_pdf, write_xlsx
 
 
 class Command(BaseCommand):
@@ -56,5 +56,8 @@ class Command(BaseCommand):
         elif fmt == "xlsx":
             write_xlsx(report, str(output))
         else:
-            output.write_bytes(render_pdf(report))
+            try:
+                output.write_bytes(render_pdf(report))
+            except TooManyRowsForPdf as error:
+                raise CommandError(str(error)) from None
         self.stdout.write(f"Wrote {report.title} to {output}.")
