@@ -1,8 +1,64 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
-from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Person
+
+
+class PersonNameInput(forms.TextInput):
+    """A name box with a list of suggestions that static/js/person_search.js fills as
+    one types: a company has thousands of optionees, too many for a select."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "data-person-search": reverse_lazy("compensation:person-names"),
+                **(attrs or {}),
+            }
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = f"{name}-suggestions"
+        html = super().render(name, value, {**(attrs or {}), "list": options}, renderer)
+        return html + format_html('<datalist id="{}"></datalist>', options)
+
+
+class PersonByNameField(forms.ModelChoiceField):
+    """A person chosen by name (names are unique); the case need not match."""
+
+    widget = PersonNameInput
+    default_error_messages = {
+        "invalid_choice": "No one named “%(value)s” is on record. Add the person first.",
+    }
+
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.pop("to_field_name", None)
+        super().__init__(Person.objects.all(), to_field_name="name", **kwargs)
+
+    def to_python(self, value):
+        value = " ".join(str(value or "").split())
+        if value in self.empty_values:
+            return None
+        person = self.queryset.filter(name=value).first()
+        if person is None:
+            matches = list(self.queryset.filter(name__iexact=value)[:2])
+            if len(matches) != 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+            person = matches[0]
+        return person
+
+    def prepare_value(self, value):
+        # A model form's initial value is the person's primary key: show the name.
+        if isinstance(value, int):
+            return self.queryset.filter(pk=value).values_list("name", flat=True).first()
+        return super().prepare_value(value)
 
 
 class RosterYearForm(forms.Form):

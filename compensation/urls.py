@@ -7,6 +7,7 @@ urlpatterns = [
     path("officers/", views.RosterView.as_view(), name="roster"),
     path("review/", views.officer_review, name="review"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
+    path("people/names.json", views.person_names, name="person-names"),
     path("records/<int:pk>/approve/", views.approve_officer_year, name="approve"),
     path("records/reopen/", views.reopen_officer_year, name="reopen"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +92,16 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             footnotes=Footnote.of(years),
         )
         return context
+
+
+@permission_required("compensation.view_person", raise_exception=True)
+def person_names(request):
+    """Up to 20 names containing the typed text, for the name boxes' suggestions."""
+    text = " ".join(request.GET.get("q", "").split())[:200]
+    if not text:
+        return JsonResponse({"names": []})
+    names = Person.objects.filter(name__icontains=text).order_by("name")
+    return JsonResponse({"names": list(names.values_list("name", flat=True)[:20])})
 
 
 @permission_required("compensation.approve_officeryear", raise_exception=True)

@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from compensation.forms import PersonByNameField
 from compensation.models import Person
 
 from .models import Exercise, OptionGrant, PaymentMethod
@@ -149,6 +150,8 @@ class GrantForm(forms.ModelForm):
     class Meta:
         model = OptionGrant
         fields = GRANT_FIELDS
+        field_classes = {"optionee": PersonByNameField}
+        help_texts = {"optionee": "Type a name: people on record are suggested."}
         widgets = {
             "grant_date": DATE_INPUT,
             "expiration_date": DATE_INPUT,

@@ -24,7 +24,7 @@ def snapshot() -> str:
 def case_table(grant, person, record, price, period):
     grant_form = {
         "plan": grant.plan_id,
-        "optionee": person.pk,
+        "optionee": person.name,
         "option_type": "NSO",
         "grant_date": "2006-01-03",
         "shares": "1000",
@@ -73,6 +73,7 @@ def case_table(grant, person, record, price, period):
                 "minimum_exercise_shares": [NEGATIVE, ZERO, FRACTION, HUGE, TEXT],
                 "post_termination_months": [NEGATIVE, FRACTION, HUGE, TEXT],
                 "authorized_by": [LONG],
+                "optionee": ["Nobody On Record", "", str(person.pk), LONG],
                 "installments-0-shares": BAD_WHOLE,
                 "installments-0-vest_date": BAD_DATES,
             },

@@ -30,6 +30,7 @@ EXPECTED = {
     "compensation:roster": (READ, READ),
     "compensation:review": (READ, READ),
     "compensation:person": (READ, READ),
+    "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
     "compensation:reopen": (ALL, {A}),  # POST only: a GET is 405 for everyone
     "grants:list": (READ, READ),

@@ -76,3 +76,20 @@ def test_a_committee_member_types_a_share_price_and_sees_the_value_change(
     page.get_by_label("Share price ($)").fill("5.00")
     page.get_by_role("button", name="Show").click()
     assert cell.inner_text() == "$1,243,687.50"
+
+
+def test_typing_part_of_a_name_suggests_the_people_on_record(
+    seed_grant, sign_in_browser, live_server
+):
+    PersonFactory(name="Akira Tanaka")
+    PersonFactory(name="Someone Else")
+    UserFactory(username="admin-user", role=roles.ADMINS, is_staff=True)
+    page = sign_in_browser("admin-user")
+    page.goto(f"{live_server.url}/grants/new/")
+    page.get_by_label("Optionee").press_sequentially("ak")
+    options = page.locator("#optionee-suggestions option")
+    expect(options).to_have_count(2)
+    assert sorted(options.nth(n).get_attribute("value") for n in range(2)) == [
+        "Akira Tanaka",
+        "James R. Akridge",
+    ]

@@ -326,7 +326,7 @@ def test_the_exercise_terms_endpoint_reports_the_grants_figures(client_for, seed
 def new_grant_data(plan, person, rows, **changes):
     data = {
         "plan": plan.pk,
-        "optionee": person.pk,
+        "optionee": person.name,
         "option_type": "NSO",
         "grant_date": "2005-07-13",
         "shares": "1000000",
@@ -513,3 +513,26 @@ def test_sorting_by_a_computed_column_orders_every_row(client_for):
     response = client_for(AUDITOR).get("/grants/?as_of=2006-08-01&sort=-exercisable")
     values = [r.exercisable for r in response.context["table"].page.object_list.data]
     assert values == sorted(values, reverse=True)
+
+
+def test_the_optionee_is_typed_by_name_with_suggestions(client_for, seed_grant):
+    admin = client_for(ADMIN)
+    person = PersonFactory(name="Roger A. Williams")
+    PersonFactory(name="Rogers Hardware")
+    names = admin.get("/compensation/people/names.json?q=  ROGER  a.").json()["names"]
+    assert names == ["Roger A. Williams"]
+    assert admin.get("/compensation/people/names.json?q=").json() == {"names": []}
+    page = admin.get("/grants/new/").content.decode()
+    assert 'list="optionee-suggestions"' in page and '<datalist id="optionee-suggestions">' in page
+    assert "person_search.js" in page
+    # The case and extra spaces need not match; an unknown name is refused by name.
+    plan = seed_grant.plan
+    rows = [(date(2007, 1, 1), 1000)]
+    data = new_grant_data(plan, person, rows, shares="1000")
+    before = OptionGrant.objects.count()
+    response = admin.post("/grants/new/", {**data, "optionee": "No Such Person"})
+    assert "No one named “No Such Person” is on record" in response.content.decode()
+    assert OptionGrant.objects.count() == before
+    response = admin.post("/grants/new/", {**data, "optionee": "  roger a.  WILLIAMS "})
+    assert response.status_code == 302
+    assert OptionGrant.objects.latest("pk").optionee == person
