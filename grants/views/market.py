@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
 from django_tables2 import SingleTableView
 
+from core.tables import DateColumn, EditLinkColumn
 from core.templatetags.money import format_price
 
 from ..models import RegistrationPeriod, StockPrice
@@ -15,18 +16,12 @@ FIELDS_DATE = {"type": "date"}
 
 
 class StockPriceTable(tables.Table):
-    date = tables.DateColumn()
+    date = DateColumn()
     price = tables.Column(
         verbose_name="Closing price",
         attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
     )
-    edit = tables.TemplateColumn(
-        '{% if perms.grants.change_stockprice %}<a href="{% url "grants:price-edit" record.pk %}">'
-        "Edit</a>{% endif %}",
-        verbose_name="",
-        orderable=False,
-        attrs={"td": {"class": "d-print-none"}},
-    )
+    edit = EditLinkColumn("grants:price-edit", "grants.change_stockprice")
 
     class Meta:
         model = StockPrice
@@ -38,15 +33,9 @@ class StockPriceTable(tables.Table):
 
 
 class RegistrationPeriodTable(tables.Table):
-    start_date = tables.DateColumn()
-    end_date = tables.DateColumn(default="in effect")
-    edit = tables.TemplateColumn(
-        '{% if perms.grants.change_registrationperiod %}<a href="'
-        '{% url "grants:registration-edit" record.pk %}">Edit</a>{% endif %}',
-        verbose_name="",
-        orderable=False,
-        attrs={"td": {"class": "d-print-none"}},
-    )
+    start_date = DateColumn()
+    end_date = DateColumn(default="in effect")
+    edit = EditLinkColumn("grants:registration-edit", "grants.change_registrationperiod")
 
     class Meta:
         model = RegistrationPeriod
@@ -59,7 +48,8 @@ class StockPriceList(PermissionRequiredMixin, SingleTableView):
     raise_exception = True
     model = StockPrice
     table_class = StockPriceTable
-    paginate_by = 50
+    # Only the table paginates: ListView's own paginate_by would count the rows twice.
+    table_pagination = {"per_page": 50}
     template_name = "grants/stockprice_list.html"
 
 

@@ -536,3 +536,17 @@ def test_the_optionee_is_typed_by_name_with_suggestions(client_for, seed_grant):
     response = admin.post("/grants/new/", {**data, "optionee": "  roger a.  WILLIAMS "})
     assert response.status_code == 302
     assert OptionGrant.objects.latest("pk").optionee == person
+
+
+def test_prices_and_registration_periods_list_with_edit_links_for_admins_only(client_for, db):
+    period = RegistrationPeriodFactory(start_date=date(2005, 7, 13), end_date=None)
+    price = StockPrice.objects.create(date=date(2006, 12, 29), price=Decimal("2.1"))
+    admin_prices = client_for(ADMIN).get("/grants/prices/").content.decode()
+    assert "2006-12-29" in admin_prices and "$2.10" in admin_prices
+    assert f'href="/grants/prices/{price.pk}/">Edit</a>' in admin_prices
+    committee_prices = client_for(COMMITTEE).get("/grants/prices/").content.decode()
+    assert "2006-12-29" in committee_prices and ">Edit</a>" not in committee_prices
+    periods = client_for(ADMIN).get("/grants/registration/").content.decode()
+    assert "2005-07-13" in periods and "in effect" in periods
+    assert f'href="/grants/registration/{period.pk}/">Edit</a>' in periods
+    assert ">Edit</a>" not in client_for(AUDITOR).get("/grants/registration/").content.decode()
