@@ -49,5 +49,7 @@ clean:
 # Performance figures: run on PostgreSQL for the numbers that count, e.g.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tranche_bench make bench
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "NOTE: wrk is not installed: the load test falls back to Python threads."
 	$(MANAGE) migrate --noinput
 	$(MANAGE) bench --optionees 5000 --json bench.json

@@ -1,6 +1,7 @@
 """The scale-data generator and the benchmark command, on small numbers."""
 
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -38,6 +39,12 @@ def test_scale_data_is_consistent_and_follows_the_rules():
         assert exercise.grant.exercised_shares(exercise.exercise_date) <= (
             exercise.grant.vested_shares(exercise.exercise_date)
         )
+    # Approved at grant time, but for the last quarter's grants.
+    waiting = OptionGrant.objects.awaiting_approval()
+    assert all(g.grant_date > date(2022, 9, 30) for g in waiting)
+    assert all(
+        g.approved_at.date() == g.grant_date for g in OptionGrant.objects.exclude(pk__in=waiting)
+    )
     with pytest.raises(CommandError, match="already loaded"):
         generate()
 
@@ -69,4 +76,6 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     figures = json.loads(output.read_text())
     assert set(figures["pages"]) >= {"dashboard", "grants list", "grant page", "402(f) report"}
     assert all(page["queries"] <= 15 for page in figures["pages"].values())
+    for page in figures["pages"].values():
+        assert 0 < page["main_sql_p50_ms"] <= page["all_reads_sql_p50_ms"]
     assert figures["exports"]["CSV, all installments"]["rows"] > 0

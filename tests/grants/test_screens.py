@@ -550,3 +550,21 @@ def test_prices_and_registration_periods_list_with_edit_links_for_admins_only(cl
     assert "2005-07-13" in periods and "in effect" in periods
     assert f'href="/grants/registration/{period.pk}/">Edit</a>' in periods
     assert ">Edit</a>" not in client_for(AUDITOR).get("/grants/registration/").content.decode()
+
+
+def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_page(client_for):
+    many_grants(60)
+    client = client_for(COMMITTEE)
+    first = client.get("/grants/approvals/")
+    assert len(first.context["grants"]) == 50 and first.context["grants"].paginator.count == 60
+    assert "Page 1 of 2" in first.content.decode()
+    dates = [g.grant_date for g in first.context["grants"]]
+    assert dates == sorted(dates)
+    second = client.get("/grants/approvals/?page=2")
+    assert len(second.context["grants"]) == 10
+    grant = second.context["grants"][0]
+    response = client.post(f"/grants/{grant.pk}/approve/", {"next": "/grants/approvals/?page=2"})
+    assert response.status_code == 302 and response.url == "/grants/approvals/?page=2"
+    grant.refresh_from_db()
+    assert grant.approved_at is not None
+    assert client.get("/grants/approvals/").context["grants"].paginator.count == 59

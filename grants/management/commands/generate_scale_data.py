@@ -1,7 +1,7 @@
 """Reproducible data for a company with N option holders, inserted in bulk."""
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -141,6 +141,11 @@ class Command(BaseCommand):
                     death_months=18,
                     authorized_by="Generated",
                     authorized_on=grant_date,
+                    # The committee approves at grant time, as a company does; the last
+                    # quarter's grants are still waiting (the approvals queue).
+                    approved_at=None
+                    if grant_date > LAST_DAY - timedelta(days=90)
+                    else datetime.combine(grant_date, time(17), tzinfo=UTC),
                 )
                 grant.deadline = grant.deadline_explained(periods).day
                 grants.append(grant)
