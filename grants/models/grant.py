@@ -431,12 +431,15 @@ class OptionGrant(models.Model):
         """The last day on which an exercise is allowed (paragraph 5)."""
         return self.deadline_explained().day
 
-    def exercisable_shares(self, on: date) -> int:
+    def exercisable_shares(self, on: date, periods: list[Period] | None = None) -> int:
         """Vested minus exercised on `on`; 0 before the grant date, after the deadline, or
-        on a day the shares are not registered."""
-        if on < self.grant_date or on > self.exercise_deadline():
+        on a day the shares are not registered. A caller that has already read the
+        registration `periods` passes them, and they are not read again."""
+        if on < self.grant_date:
             return 0
-        if not RegistrationPeriod.objects.covering(on).exists():
+        if periods is None:
+            periods = RegistrationPeriod.objects.periods()
+        if on > self.deadline_explained(periods).day or not rules.is_registered(on, periods):
             return 0
         return max(0, self.vested_shares(on) - self.exercised_shares(on))
 

@@ -171,7 +171,7 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
             figures={
                 "Vested": grant.vested_shares(as_of),
                 "Exercised": grant.exercised_shares(as_of),
-                "Exercisable": grant.exercisable_shares(as_of),
+                "Exercisable": grant.exercisable_shares(as_of, periods),
                 "Unvested": grant.unvested_shares(as_of),
                 "Forfeited": grant.forfeited_shares(),
             },

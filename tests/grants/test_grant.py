@@ -1,6 +1,6 @@
 """OptionGrant's rules on small explicit cases: the seed grant and DOMAIN.md's examples."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -94,6 +94,11 @@ def test_a_registration_gap_moves_the_stored_deadline(seed_grant):
     assert seed_grant.deadline == date(2007, 5, 31)
     assert seed_grant.exercisable_shares(date(2007, 3, 15)) == 0  # not registered that day
     assert seed_grant.exercisable_shares(date(2007, 5, 31)) == 437_500
+    # Given the periods already read, the answer is the same, day by day.
+    periods = RegistrationPeriod.objects.periods()
+    for offset in range(0, 200, 3):
+        day = date(2007, 1, 1) + timedelta(days=offset)
+        assert seed_grant.exercisable_shares(day, periods) == seed_grant.exercisable_shares(day)
 
 
 # --- validation of the grant ------------------------------------------------------------
