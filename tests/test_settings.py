@@ -87,3 +87,22 @@ def test_bootstrap_is_served_from_the_pinned_package_not_a_cdn(client_for):
     found = finders.find("bootstrap/css/bootstrap.min.css")
     assert found and "site-packages" in found
     assert "Bootstrap  v5.3.8" in Path(found).read_text()[:200]
+
+
+def test_the_wsgi_entry_point_loads_every_view_and_freezes_them_for_the_collector():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(PRODUCTION)
+    code = (
+        "import gc, sys, config.wsgi as w; "
+        "print(callable(w.application), gc.get_freeze_count() > 10000, "
+        "'grants.views.grants' in sys.modules, 'reports.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["True"] * 4, result.stdout + result.stderr
