@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 
 from compensation.models import Footnote, OfficerYear
 from grants.models import Exercise, OptionGrant, StockPlan, StockPrice, VestingInstallment
@@ -356,31 +356,30 @@ class PlanPool(Report):
             }
             for plan in StockPlan.objects.order_by("name")
         }
-        grants = (
-            OptionGrant.objects.filter(grant_date__lte=as_of)
+        granted = OptionGrant.objects.filter(grant_date__lte=as_of)
+        for plan_id, shares in (
+            granted.values("plan").annotate(total=Sum("shares")).values_list("plan", "total")
+        ):
+            totals[plan_id]["granted"] = shares
+        exercises = Exercise.objects.filter(exercise_date__lte=as_of, grant__grant_date__lte=as_of)
+        for plan_id, shares in (
+            exercises.values("grant__plan")
+            .annotate(total=Sum("shares"))
+            .values_list("grant__plan", "total")
+        ):
+            totals[plan_id]["exercised"] = shares
+        # Shares return to the pool only from grants whose holder's service has ended or
+        # whose window has closed: compute vesting for those grants alone (about one in
+        # ten at company scale), not for every grant.
+        returning = (
+            granted.filter(Q(optionee__terminated_on__lte=as_of) | Q(deadline__lt=as_of))
             .with_vesting_totals(as_of)
             .values_list(
-                "plan_id",
-                "shares",
-                "vested",
-                "exercised",
-                "forfeited",
-                "deadline",
-                "optionee__terminated_on",
+                "plan_id", "vested", "exercised", "forfeited", "deadline", "optionee__terminated_on"
             )
         )
-        for (
-            plan_id,
-            shares,
-            vested,
-            exercised,
-            forfeited,
-            deadline,
-            terminated,
-        ) in grants.iterator():
+        for plan_id, vested, exercised, forfeited, deadline, terminated in returning.iterator():
             pool = totals[plan_id]
-            pool["granted"] += shares
-            pool["exercised"] += exercised
             if terminated and terminated <= as_of:
                 pool["forfeited"] += forfeited
             if deadline < as_of:

@@ -3,6 +3,7 @@ from itertools import islice
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -56,7 +57,10 @@ def report_page(request, name: str):
             return export_response(report, export)
         except TooManyRowsForPdf as error:
             messages.error(request, str(error))
-    rows = list(islice(report.rows(), PAGE_ROWS + 1))
+    # In a transaction, PostgreSQL's server-side cursor (iterator()) is declared without
+    # HOLD, so only the rows shown are read; outside one it materializes every row first.
+    with transaction.atomic():
+        rows = list(islice(report.rows(), PAGE_ROWS + 1))
     context = {
         "truncated": len(rows) > PAGE_ROWS,
         "page_rows": PAGE_ROWS,

@@ -79,3 +79,30 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     for page in figures["pages"].values():
         assert 0 < page["main_sql_p50_ms"] <= page["all_reads_sql_p50_ms"]
     assert figures["exports"]["CSV, all installments"]["rows"] > 0
+
+
+@pytest.mark.parametrize("as_of", [date(2016, 6, 30), date(2020, 12, 31), date(2032, 1, 1)])
+def test_the_plan_pool_equals_the_per_grant_figures_on_generated_data(as_of):
+    from reports.definitions import REPORTS
+
+    generate(optionees=40, seed=11)
+    expected = {}
+    grants = OptionGrant.objects.filter(grant_date__lte=as_of).select_related("optionee", "plan")
+    for grant in grants.prefetch_related("installments", "exercises"):
+        pool = expected.setdefault(
+            grant.plan.name, {"granted": 0, "exercised": 0, "forfeited": 0, "expired": 0}
+        )
+        pool["granted"] += grant.shares
+        pool["exercised"] += grant.exercised_shares(as_of)
+        if grant.terminated_on and grant.terminated_on <= as_of:
+            pool["forfeited"] += grant.forfeited_shares()
+        if grant.deadline < as_of:
+            pool["expired"] += max(0, grant.vested_shares(as_of) - grant.exercised_shares(as_of))
+    report = REPORTS["plan-pool"].from_data({"as_of": as_of})
+    got = {
+        row["plan"]: {k: row[k] for k in ("granted", "exercised", "forfeited", "expired")}
+        for row in report.rows()
+        if row["plan"] in expected
+    }
+    assert got == expected
+    assert any(pool["forfeited"] for pool in got.values())

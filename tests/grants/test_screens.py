@@ -189,6 +189,8 @@ def many_grants(count: int) -> None:
         (COMMITTEE, "/compensation/review/?year=2006&price=5", False),
         (COMMITTEE, "/grants/{grant}/?as_of=2007-01-01", False),
         (COMMITTEE, "/reports/outstanding-equity-awards/?as_of=2006-12-31", False),
+        (COMMITTEE, "/reports/plan-pool/?as_of=2010-12-31", False),
+        (COMMITTEE, "/reports/vesting-schedule/", False),
         (COMMITTEE, "/grants/approvals/", False),
         # Forms: nothing in them may grow with the number of grants or people.
         (COMMITTEE, "/reports/", True),

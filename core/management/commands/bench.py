@@ -93,6 +93,8 @@ class Command(BaseCommand):
             "grant page": f"/grants/{grant.pk}/?as_of=2020-06-30",
             "officer review": "/compensation/review/?year=2020&price=25",
             "402(f) report": "/reports/outstanding-equity-awards/?as_of=2020-12-31",
+            "plan pool report": "/reports/plan-pool/?as_of=2020-12-31",
+            "vesting schedule, all": "/reports/vesting-schedule/",
         }
 
     # DEBUG off as in production: with it on, Django logs every query, which slows the
