@@ -106,3 +106,20 @@ def test_the_plan_pool_equals_the_per_grant_figures_on_generated_data(as_of):
     }
     assert got == expected
     assert any(pool["forfeited"] for pool in got.values())
+
+
+@pytest.mark.parametrize("on", [date(2014, 3, 1), date(2018, 6, 30), date(2024, 1, 1)])
+def test_filtering_by_status_finds_the_grants_whose_status_is_that(on):
+    from grants.models import GrantStatus
+
+    generate(optionees=40, seed=5)
+    grants = list(
+        OptionGrant.objects.select_related("optionee").prefetch_related("installments", "exercises")
+    )
+    found = set()
+    for status in GrantStatus.values:
+        expected = {g.pk for g in grants if g.status_on(on) == status}
+        got = set(OptionGrant.objects.with_status_of(status, on).values_list("pk", flat=True))
+        assert got == expected, status
+        found |= got
+    assert found == {g.pk for g in grants}  # every grant has exactly one status

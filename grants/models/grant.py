@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import (
     Case,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -78,7 +79,12 @@ class OptionGrantQuerySet(models.QuerySet):
             unvested=_shares_total(
                 installments.filter(vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after"))
             ),
-            forfeited=_shares_total(installments.filter(vest_date__gt=OuterRef("forfeit_after"))),
+            # Only a termination forfeits: no subquery for the grants of people in service.
+            forfeited=Case(
+                When(optionee__terminated_on__isnull=True, then=Value(0)),
+                default=_shares_total(installments.filter(vest_date__gt=OuterRef("forfeit_after"))),
+                output_field=IntegerField(),
+            ),
             exercised=_shares_total(
                 Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)
             ),
@@ -110,6 +116,23 @@ class OptionGrantQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def with_status_of(self, status: str, on: date) -> "OptionGrantQuerySet":
+        """Grants whose status on `on` is `status`, with the vesting totals and status
+        annotated. The plain conditions each status implies are applied first, so the
+        costly totals are computed for fewer grants."""
+        implied = {
+            GrantStatus.EXPIRED: Q(deadline__lt=on),
+            GrantStatus.TERMINATED: Q(deadline__gte=on, optionee__terminated_on__lte=on),
+            GrantStatus.ACTIVE: Q(deadline__gte=on)
+            & (Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)),
+            # Nothing left to exercise needs an exercise, or shares forfeited on leaving.
+            GrantStatus.EXERCISED: Q(
+                Exists(Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on))
+            )
+            | Q(optionee__terminated_on__isnull=False),
+        }[status]
+        return self.filter(implied).with_vesting_totals(on).with_status(on).filter(status=status)
 
     def awaiting_approval(self) -> "OptionGrantQuerySet":
         return self.filter(approved_at__isnull=True)

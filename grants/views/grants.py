@@ -22,6 +22,7 @@ from ..filters import GrantFilter
 from ..forms import GrantForm, InstallmentRowFormSet, VestingScheduleForm
 from ..models import (
     Exercise,
+    GrantStatus,
     OptionGrant,
     OptionGrantQuerySet,
     RegistrationPeriod,
@@ -54,7 +55,11 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
         base = OptionGrant.objects.select_related("optionee", "plan")
         sort = self.request.GET.get("sort", "").lstrip("-")
-        if sort in self.COMPUTED or self.request.GET.get("status"):
+        status = self.request.GET.get("status")
+        if status in GrantStatus.values:
+            # The filter's own status = X then holds for every row.
+            return PageAnnotatedQuerySet.wrap(base.with_status_of(status, self.as_of), None)
+        if sort in self.COMPUTED or status:
             return PageAnnotatedQuerySet.wrap(annotate(base), None)
         # Otherwise page through plain rows and compute the figures for the shown page
         # only: with OFFSET, PostgreSQL would compute them for every skipped row too.
