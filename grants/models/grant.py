@@ -107,7 +107,7 @@ class OptionGrantQuerySet(models.QuerySet):
         return self.annotate(
             status=Case(
                 When(
-                    Q(exercised__gte=F("shares") - F("forfeited")),
+                    Q(exercised__gt=0, exercised__gte=F("shares") - F("forfeited")),
                     then=Value(GrantStatus.EXERCISED),
                 ),
                 When(deadline__lt=on, then=Value(GrantStatus.EXPIRED)),
@@ -126,11 +126,9 @@ class OptionGrantQuerySet(models.QuerySet):
             GrantStatus.TERMINATED: Q(deadline__gte=on, optionee__terminated_on__lte=on),
             GrantStatus.ACTIVE: Q(deadline__gte=on)
             & (Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)),
-            # Nothing left to exercise needs an exercise, or shares forfeited on leaving.
             GrantStatus.EXERCISED: Q(
                 Exists(Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on))
-            )
-            | Q(optionee__terminated_on__isnull=False),
+            ),
         }[status]
         return self.filter(implied).with_vesting_totals(on).with_status(on).filter(status=status)
 
@@ -414,8 +412,11 @@ class OptionGrant(models.Model):
         return self.shares - self.forfeited_shares() - self.exercised_shares()
 
     def status_on(self, on: date) -> str:
-        """Active, terminated (window open), expired or fully exercised, as of `on`."""
-        if self.exercised_shares(on) >= self.shares - self.forfeited_shares():
+        """Active, terminated (window open), expired or fully exercised, as of `on`. Fully
+        exercised: every share not forfeited has been exercised; a grant whose shares were
+        all forfeited, with none exercised, is not "fully exercised"."""
+        exercised = self.exercised_shares(on)
+        if exercised and exercised >= self.shares - self.forfeited_shares():
             return GrantStatus.EXERCISED
         if self.deadline < on:
             return GrantStatus.EXPIRED

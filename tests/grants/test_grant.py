@@ -9,7 +9,14 @@ from django.db import IntegrityError, transaction
 
 from compensation.models import Person
 from grants import demo
-from grants.models import Exercise, OptionGrant, RegistrationPeriod, StockPrice, VestingInstallment
+from grants.models import (
+    Exercise,
+    GrantStatus,
+    OptionGrant,
+    RegistrationPeriod,
+    StockPrice,
+    VestingInstallment,
+)
 from tests.factories import PersonFactory, RegistrationPeriodFactory, StockPlanFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +297,30 @@ def test_a_back_dated_exercise_counts_later_exercises(registered):
     grant.exercise(8000, date(2006, 8, 1))
     # On 2006-01-01 only 5,000 were vested and 8,000 have been exercised since.
     assert refused(grant, 1000, date(2006, 1, 1)).code == "more_than_exercisable"
+
+
+def test_a_grant_forfeited_whole_is_never_fully_exercised(registered):
+    grant = make_grant([(date(2006, 7, 13), 5000), (date(2007, 7, 13), 5000)])
+    # Service ends before the first installment.
+    person = grant.optionee
+    person.terminated_on, person.termination_reason = date(2005, 12, 1), "other"
+    person.save()
+    grant.refresh_from_db()
+    assert grant.forfeited_shares() == grant.shares
+    assert grant.status_on(date(2005, 12, 15)) == GrantStatus.TERMINATED
+    assert grant.status_on(date(2006, 6, 1)) == GrantStatus.EXPIRED
+    for on, status in [(date(2005, 12, 15), "terminated"), (date(2006, 6, 1), "expired")]:
+        annotated = OptionGrant.objects.with_vesting_totals(on).with_status(on).get()
+        assert annotated.status == status
+        assert list(OptionGrant.objects.with_status_of(status, on)) == [grant]
+        assert not OptionGrant.objects.with_status_of("exercised", on).exists()
+
+
+def test_a_grant_whose_unforfeited_shares_are_all_exercised_is_fully_exercised(seed_grant):
+    seed_grant.exercise(381_250, date(2006, 12, 31))
+    person = seed_grant.optionee
+    person.terminated_on, person.termination_reason = date(2007, 1, 1), "other"
+    person.save()
+    seed_grant.refresh_from_db()
+    assert seed_grant.status_on(date(2007, 1, 2)) == GrantStatus.EXERCISED
+    assert list(OptionGrant.objects.with_status_of("exercised", date(2007, 1, 2))) == [seed_grant]
