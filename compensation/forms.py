@@ -4,6 +4,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 
+from core.forms import DateInput, share_price_field
+
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Person
 
 
@@ -91,17 +93,10 @@ class OfficerReviewForm(forms.Form):
     year = forms.IntegerField(
         label="Fiscal year", min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR
     )
-    price = forms.DecimalField(
-        label="Share price ($)",
-        min_value=0,
-        max_digits=12,
-        decimal_places=4,
-        required=False,
-        help_text="Default: the latest recorded closing price.",
-    )
+    price = share_price_field("Default: the latest recorded closing price.")
     as_of = forms.DateField(
         label="Options as of",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Default: the fiscal year's end, or today if earlier.",
     )

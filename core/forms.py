@@ -4,9 +4,27 @@ from django import forms
 from django.utils import timezone
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as YYYY-MM-DD."""
+
+    input_type = "date"
+
+
+def share_price_field(help_text: str) -> forms.DecimalField:
+    """An optional share price in dollars, to four decimals."""
+    return forms.DecimalField(
+        label="Share price ($)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=4,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
-        label="As of", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="As of", required=False, widget=DateInput(), help_text="Default: today."
     )
 
 

@@ -1,5 +1,6 @@
 import django_filters
-from django import forms
+
+from core.forms import DateInput
 
 from .models import GrantStatus, OptionGrant, StockPlan
 
@@ -17,7 +18,7 @@ class GrantFilter(django_filters.FilterSet):
     as_of = django_filters.DateFilter(
         label="As of",
         method="keep",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Vesting figures and status on this date (default: today).",
     )
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from compensation.forms import PersonByNameField
 from compensation.models import Person
+from core.forms import DateInput
 
 from .models import Exercise, OptionGrant, PaymentMethod
 from .vesting import Allocation, VestingSchedule
@@ -141,7 +142,7 @@ class ExerciseForm(forms.ModelForm):
         pass
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 class GrantForm(forms.ModelForm):

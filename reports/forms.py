@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
+from core import forms as core_forms
+from core.forms import DateInput, share_price_field
 from grants.models import OptionGrant
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def latest_salary_year() -> int:
@@ -49,17 +49,10 @@ class FiscalYearEndForm(forms.Form):
     as_of = forms.DateField(
         label="Fiscal year-end",
         required=False,
-        widget=DATE,
+        widget=DateInput(),
         help_text="Default: December 31 of the latest year with salaries.",
     )
-    price = forms.DecimalField(
-        label="Share price ($)",
-        min_value=0,
-        max_digits=12,
-        decimal_places=4,
-        required=False,
-        help_text="Optional: adds the value of in-the-money options at this price.",
-    )
+    price = share_price_field("Optional: adds the value of in-the-money options at this price.")
 
     def clean_as_of(self):
         from datetime import date
@@ -67,9 +60,7 @@ class FiscalYearEndForm(forms.Form):
         return self.cleaned_data["as_of"] or date(latest_salary_year(), 12, 31)
 
 
-class AsOfForm(forms.Form):
-    as_of = forms.DateField(label="As of", required=False, widget=DATE, help_text="Default: today.")
-
+class AsOfForm(core_forms.AsOfForm):
     def clean_as_of(self):
         return self.cleaned_data["as_of"] or timezone.localdate()
 
@@ -84,8 +75,8 @@ class VestingScheduleForm(forms.Form):
         error_messages={"invalid_choice": "There is no grant with this number."},
         help_text="As shown on the grant's page. Empty: every grant.",
     )
-    start = forms.DateField(label="From", required=False, widget=DATE)
-    end = forms.DateField(label="To", required=False, widget=DATE)
+    start = forms.DateField(label="From", required=False, widget=DateInput())
+    end = forms.DateField(label="To", required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -12,8 +12,6 @@ from core.templatetags.money import format_price
 
 from ..models import RegistrationPeriod, StockPrice
 
-FIELDS_DATE = {"type": "date"}
-
 
 class StockPriceTable(tables.Table):
     date = DateColumn()
