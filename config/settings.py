@@ -105,7 +105,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and IP before the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.auth.PermissionsBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

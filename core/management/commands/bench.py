@@ -292,7 +292,7 @@ class Command(BaseCommand):
         with override_settings(SECRET_KEY=key):
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
