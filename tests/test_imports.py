@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from compensation.models import OfficerYear, Person
-from grants.models import OptionGrant, VestingInstallment
+from grants.models import OptionGrant, StockPlan, VestingInstallment
+from grants.pool import shares_in_use
 from tests.factories import StockPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,19 @@ def test_a_grant_whose_installments_do_not_sum_is_refused_whole(admin):
     assert "add up to 2,500 shares" in result.errors_by_row()[5]["vest_shares"]
     assert (OptionGrant.objects.count(), VestingInstallment.objects.count()) == before
     assert not Person.objects.filter(name="Good Grantee").exists()
+
+
+def test_a_grant_past_the_plans_reserve_is_refused_and_nothing_is_saved(admin):
+    plan = StockPlan.objects.get(name="2000 Stock Option Plan")
+    plan.shares_reserved = shares_in_use(plan, date(2006, 3, 1)) + 4000
+    plan.save()
+    text = "\n".join([GRANTS_HEADER, *grant_rows("First Grantee"), *grant_rows("Second")])
+    before = OptionGrant.objects.count()
+    result = post(admin, "grants", upload(text), commit=True).context["result"]
+    assert not result.committed
+    assert "only 1,000 are left, not 3,000" in result.errors_by_row()[5]["shares"]
+    assert OptionGrant.objects.count() == before
+    assert not Person.objects.filter(name="First Grantee").exists()
 
 
 def test_rows_of_one_grant_must_agree_on_its_terms(admin):

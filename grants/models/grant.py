@@ -291,11 +291,52 @@ class OptionGrant(models.Model):
                     f"${fair_value} recorded for the grant date {self.grant_date:%Y-%m-%d} "
                     f"(paragraph 2(a))."
                 )
+        if not errors:
+            errors.update(self.check_plan_reserve())
         if errors:
             raise ValidationError(errors)
         # A form that edits the installments with the grant checks its own rows instead.
         if self.pk and not getattr(self, "installments_checked_by_form", False):
             self.validate_installments(self.installment_rows())
+
+    def check_plan_reserve(self) -> dict[str, list[ValidationError]]:
+        """Granted minus forfeited and expired shares count against the plan's reserve
+        (DOMAIN.md §2): a grant may not take them past it on its grant date or any later
+        day. An edit is checked only when it can raise them: more shares, an earlier grant
+        date or another plan. Inside a transaction the plan's row is locked first, so two
+        grants cannot both take the last shares (PostgreSQL)."""
+        if self.plan_id is None or not self.grant_date or not self.shares:
+            return {}
+        if self.pk:
+            before = OptionGrant.objects.filter(pk=self.pk).values("plan", "grant_date", "shares")
+            before = before.first()
+            if (
+                before
+                and before["plan"] == self.plan_id
+                and before["grant_date"] <= self.grant_date
+                and before["shares"] >= self.shares
+            ):
+                return {}
+        plans = StockPlan.objects.filter(pk=self.plan_id)
+        if transaction.get_connection().in_atomic_block:
+            plans = plans.select_for_update()
+        plan = plans.first()
+        if plan is None or plan.shares_reserved is None:
+            return {}
+        from ..pool import shares_in_use_peak
+
+        peak = shares_in_use_peak(plan, self.grant_date, exclude_pk=self.pk)
+        left = plan.shares_reserved - peak.shares
+        if self.shares <= left:
+            return {}
+        when = "on the grant date" if peak.on == self.grant_date else f"on {peak.on:%Y-%m-%d}"
+        room = f"only {left:,} are left" if left > 0 else "none are left"
+        message = (
+            f"The {plan.name} reserves {plan.shares_reserved:,} shares and {peak.shares:,} "
+            f"are in use {when} (granted, less forfeited and expired): {room}, not "
+            f"{self.shares:,}."
+        )
+        return {"shares": [ValidationError(message, code="over_plan_reserve")]}
 
     def validate_installments(self, rows: Iterable[tuple[date, int]]) -> None:
         """The installments sum exactly to the shares; vest dates are distinct and fall
@@ -334,20 +375,21 @@ class OptionGrant(models.Model):
         """Validate the grant and its installments together; save both or nothing."""
         grant = cls(**fields)
         errors: dict[str, list[str]] = {}
-        grant.installments_checked_by_form = True  # checked below, from `installments`
-        try:
-            grant.full_clean()
-        except ValidationError as error:
-            errors.update(error.update_error_dict({}))
-        finally:
-            del grant.installments_checked_by_form
-        try:
-            grant.validate_installments(installments)
-        except ValidationError as error:
-            errors.setdefault("installments", []).extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
+        # One transaction: the plan's reserve is checked under a lock held until the save.
         with transaction.atomic():
+            grant.installments_checked_by_form = True  # checked below, from `installments`
+            try:
+                grant.full_clean()
+            except ValidationError as error:
+                errors.update(error.update_error_dict({}))
+            finally:
+                del grant.installments_checked_by_form
+            try:
+                grant.validate_installments(installments)
+            except ValidationError as error:
+                errors.setdefault("installments", []).extend(error.messages)
+            if errors:
+                raise ValidationError(errors)
             grant.save()
             grant.set_installments(installments)
         return grant

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -35,6 +36,27 @@ class StockPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The reserve cannot be set below the shares already in use under the plan."""
+        if self.pk is None or self.shares_reserved is None:
+            return
+        from ..pool import shares_in_use_peak
+
+        first = self.grants.order_by("grant_date").values_list("grant_date", flat=True).first()
+        if first is None:
+            return
+        peak = shares_in_use_peak(self, first)
+        if peak.shares > self.shares_reserved:
+            raise ValidationError(
+                {
+                    "shares_reserved": (
+                        f"{peak.shares:,} shares of this plan are in use on "
+                        f"{peak.on:%Y-%m-%d} (granted, less forfeited and expired): the "
+                        f"reserve cannot be less than that."
+                    )
+                }
+            )
 
     def grant_defaults(self) -> dict[str, int]:
         """The terms a new grant under this plan starts from."""

@@ -1,14 +1,21 @@
-"""Two exercises recorded at the same time never together exceed the exercisable shares."""
+"""Two exercises recorded at the same time never together exceed the exercisable shares;
+two grants made at the same time never together take a plan past its reserve."""
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from grants.models import Exercise, OptionGrant
-from tests.factories import RegistrationPeriodFactory, make_grant
+from tests.factories import (
+    PersonFactory,
+    RegistrationPeriodFactory,
+    StockPlanFactory,
+    make_grant,
+)
 
 # SQLite serializes writers with IMMEDIATE transactions; the row lock is PostgreSQL's.
 pytestmark = [
@@ -54,3 +61,44 @@ def test_concurrent_exercises_never_exceed_what_was_exercisable():
     assert all(error.code == "more_than_exercisable" for error in refused)
     assert sum(e.shares for e in Exercise.objects.filter(grant=grant)) == 9000
     assert sorted(Exercise.objects.values_list("sequence", flat=True)) == [1, 2, 3]
+
+
+def test_concurrent_grants_never_take_a_plan_past_its_reserve():
+    plan = StockPlanFactory(name="Race Plan", shares_reserved=10_000)
+    people = [PersonFactory() for _ in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[object] = []
+    lock = threading.Lock()
+
+    def grant(person):
+        try:
+            barrier.wait(timeout=10)
+            try:
+                result: object = OptionGrant.create_with_installments(
+                    [(date(2006, 7, 13), 4000)],
+                    plan=plan,
+                    optionee=person,
+                    grant_date=date(2005, 7, 13),
+                    shares=4000,
+                    exercise_price=Decimal("2.99"),
+                    expiration_date=date(2015, 7, 13),
+                )
+            except ValidationError as error:
+                result = error
+            with lock:
+                outcomes.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=grant, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    saved = [o for o in outcomes if isinstance(o, OptionGrant)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(outcomes) == THREADS
+    assert len(saved) == 2  # 2 x 4,000 fit in 10,000; a third would not
+    assert all(e.error_dict["shares"][0].code == "over_plan_reserve" for e in refused)
+    assert OptionGrant.objects.filter(plan=plan).count() == 2

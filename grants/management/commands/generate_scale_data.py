@@ -1,11 +1,13 @@
 """Reproducible data for a company with N option holders, inserted in bulk."""
 
+import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Min
 
 from compensation.models import OfficerYear, Person
 from grants import rules
@@ -18,6 +20,7 @@ from grants.models import (
     StockPrice,
     VestingInstallment,
 )
+from grants.pool import shares_in_use_peak
 from grants.vesting import Allocation, VestingSchedule
 
 PREFIX = "Scale optionee"
@@ -55,6 +58,7 @@ class Command(BaseCommand):
             grants, installments = self.grants(rng, people, plans, prices, periods)
             exercises = self.exercises(rng, grants, installments, prices, periods)
             officers = self.officers(rng, people)
+            self.reserves(plans)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after the bulk load
@@ -87,12 +91,18 @@ class Command(BaseCommand):
 
     def plans(self) -> list[StockPlan]:
         return [
-            StockPlan.objects.get_or_create(name=name, defaults={"shares_reserved": reserve})[0]
-            for name, reserve in (
-                ("Scale Equity Incentive Plan", 600_000_000),
-                ("Scale Employee Option Plan", 400_000_000),
-            )
+            StockPlan.objects.get_or_create(name=name)[0]
+            for name in ("Scale Equity Incentive Plan", "Scale Employee Option Plan")
         ]
+
+    def reserves(self, plans: list[StockPlan]) -> None:
+        """Each plan reserves a quarter more than its grants ever use, in whole millions,
+        so that the data keeps within its reserves and there is room for new grants."""
+        for plan in plans:
+            first = plan.grants.aggregate(first=Min("grant_date"))["first"]
+            peak = shares_in_use_peak(plan, first).shares if first else 0
+            plan.shares_reserved = max(1, math.ceil(peak * 1.25 / 1_000_000)) * 1_000_000
+            plan.save(update_fields=["shares_reserved"])
 
     def people(self, rng, count: int) -> list[Person]:
         people = []
