@@ -52,6 +52,26 @@ def pdf_text(client, url) -> str:
 OEA = "/reports/outstanding-equity-awards/?as_of=2006-12-31"
 
 
+def test_402f_footnote_lists_every_installment_after_year_end_up_to_termination(
+    auditor_client, seed_grant
+):
+    def expected(last: date) -> str:
+        vesting = "; ".join(
+            f"{shares:,} on {day:%Y-%m-%d}"
+            for day, shares in seed_grant.installment_rows()
+            if date(2006, 12, 31) < day <= last
+        )
+        return f"(1) Unexercisable shares of the option granted 2005-07-13 vest: {vesting}."
+
+    assert auditor_client.get(OEA).context["footnotes"] == [expected(date.max)]
+    person = seed_grant.optionee
+    person.terminated_on, person.termination_reason = date(2008, 2, 1), "other"
+    person.save()
+    [note] = auditor_client.get(OEA).context["footnotes"]
+    assert note == expected(date(2008, 2, 1))
+    assert note.count(" on ") == 5  # four quarterly installments in 2007, one in 2008
+
+
 def test_402f_at_fiscal_year_end_2006_for_the_seed_grant(auditor_client, seed_grant):
     page = auditor_client.get(OEA)
     [row] = page.context["cells"]
