@@ -302,9 +302,10 @@ class OptionGrant(models.Model):
     def check_plan_reserve(self) -> dict[str, list[ValidationError]]:
         """Granted minus forfeited and expired shares count against the plan's reserve
         (DOMAIN.md §2): a grant may not take them past it on its grant date or any later
-        day. An edit is checked only when it can raise them: more shares, an earlier grant
-        date or another plan. Inside a transaction the plan's row is locked first, so two
-        grants cannot both take the last shares (PostgreSQL)."""
+        day. An edit is checked when it takes more of the reserve at grant: more shares,
+        an earlier grant date or another plan (an edit that only moves when shares return,
+        such as a later expiration date, is not). Inside a transaction the plan's row is
+        locked first, so two grants cannot both take the last shares (PostgreSQL)."""
         if self.plan_id is None or not self.grant_date or not self.shares:
             return {}
         if self.pk:

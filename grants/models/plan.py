@@ -38,8 +38,13 @@ class StockPlan(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """The reserve cannot be set below the shares already in use under the plan."""
+        """A reserve newly set or lowered cannot be below the most shares the plan has had
+        in use."""
         if self.pk is None or self.shares_reserved is None:
+            return
+        before = StockPlan.objects.filter(pk=self.pk).values_list("shares_reserved", flat=True)
+        stored = before.first()
+        if stored is not None and stored <= self.shares_reserved:
             return
         from ..pool import shares_in_use_peak
 

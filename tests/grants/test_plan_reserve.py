@@ -135,6 +135,11 @@ def test_the_reserve_cannot_be_lowered_below_what_is_in_use(plan):
     ]
     plan.shares_reserved = 60_000
     plan.full_clean()
+    plan.save()
+    StockPlan.objects.filter(pk=plan.pk).update(shares_reserved=50_000)  # as if long ago
+    plan.refresh_from_db()
+    plan.notes = "Amended"
+    plan.full_clean()  # the reserve is not being lowered: other fields can be edited
 
 
 def test_the_new_grant_page_shows_the_refusal_and_saves_nothing(client_for, plan):
