@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 
 from core.templatetags.money import NOT_AWARDED, format_money, percent, signed_money
@@ -6,6 +7,18 @@ from core.templatetags.money import NOT_AWARDED, format_money, percent, signed_m
 from .models import OfficerYear
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+
+def order_amount(name: str):
+    """A table's order_<column> method for a nullable amount: the unknowns ("—", "n/a")
+    after the known amounts in both directions (SQLite and PostgreSQL put NULL at opposite
+    ends), and officers with the same amount by name."""
+
+    def order(table, queryset, is_descending: bool):
+        amount = F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
+        return queryset.order_by(amount, "person__name"), True
+
+    return order
 
 
 class RosterTable(tables.Table):
@@ -17,9 +30,7 @@ class RosterTable(tables.Table):
     salary_change = tables.Column(verbose_name="Change ($)", attrs=NUMBER)
     salary_change_pct = tables.Column(verbose_name="Change (%)", attrs=NUMBER)
     # empty_values=(): an empty bonus is "n/a", so the renderer must see it.
-    year_bonus = tables.Column(
-        verbose_name="Bonus", attrs=NUMBER, order_by="year_bonus", empty_values=()
-    )
+    year_bonus = tables.Column(verbose_name="Bonus", attrs=NUMBER, empty_values=())
     status = tables.Column()
     actions = tables.TemplateColumn(
         template_name="compensation/_roster_actions.html",
@@ -55,6 +66,13 @@ class RosterTable(tables.Table):
             record.person.name,
             record.footnote_markers,
         )
+
+    # salary_change, salary_change_pct and year_bonus are annotations of
+    # OfficerYear.objects.for_roster(), which the view's queryset always carries.
+    order_base_salary = order_amount("base_salary")
+    order_salary_change = order_amount("salary_change")
+    order_salary_change_pct = order_amount("salary_change_pct")
+    order_year_bonus = order_amount("year_bonus")
 
     def render_base_salary(self, value):
         return format_money(value)

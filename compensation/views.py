@@ -35,7 +35,10 @@ class RosterView(PermissionRequiredMixin, SingleTableView):
     def get(self, request, *args, **kwargs):
         self.years = OfficerYear.objects.filter(base_salary__isnull=False).fiscal_years()
         self.year = self.bonus_year = None
-        self.form = RosterYearForm(request.GET or None)
+        # The table's sort links keep the query string as it is: from the default roster
+        # they carry only "sort", which chooses no year and so binds no form.
+        chosen = any(name in request.GET for name in RosterYearForm.base_fields)
+        self.form = RosterYearForm(request.GET if chosen else None)
         if self.form.is_bound:
             # Bad input shows the form's errors over an empty table.
             if self.form.is_valid():
@@ -51,7 +54,8 @@ class RosterView(PermissionRequiredMixin, SingleTableView):
 
     def get_queryset(self):
         if self.year is None:
-            return OfficerYear.objects.none()
+            # Empty, but with the roster's annotations: the table sorts on them.
+            return OfficerYear.objects.for_roster(0, 0).none()
         return OfficerYear.objects.for_roster(self.year, self.bonus_year)
 
     def get_table_kwargs(self):

@@ -1,6 +1,9 @@
 from decimal import Decimal
 
+import pytest
+
 from compensation.models import OfficerYear
+from compensation.tables import RosterTable
 from tests.factories import OfficerYearFactory, PersonFactory
 
 
@@ -36,8 +39,54 @@ def test_the_roster_refuses_a_bad_year_with_a_message(client_for, demo_data):
 
 def test_the_roster_sorts_by_a_column(client_for, demo_data):
     response = client_for("committee").get("/compensation/officers/?sort=base_salary")
+    # A sort link alone keeps the default year: it is not a form submitted without one.
+    assert response.context["year"] == 2006
+    assert not response.context["form"].errors
     salaries = [r.base_salary for r in response.context["table"].paginated_rows.data]
+    assert len(salaries) >= 5
     assert salaries == sorted(salaries)
+
+
+ROSTER_SORTS = [
+    name for name, column in RosterTable.base_columns.items() if column.orderable is not False
+]
+
+
+@pytest.mark.parametrize("sort", ROSTER_SORTS + [f"-{name}" for name in ROSTER_SORTS])
+def test_every_roster_column_header_sorts_the_default_roster(client_for, demo_data, sort):
+    # Issue 12: the change and bonus columns' sort links answered 500.
+    response = client_for("committee").get(f"/compensation/officers/?sort={sort}")
+    assert response.status_code == 200
+    assert response.context["year"] == 2006
+    assert len(response.context["table"].paginated_rows) >= 5
+
+
+def test_a_sort_link_over_a_bad_year_shows_the_form_error(client_for, db):
+    response = client_for("committee").get("/compensation/officers/?year=abc&sort=salary_change")
+    assert response.status_code == 200
+    assert "Enter a whole number" in response.content.decode()
+
+
+def test_the_roster_sorts_by_salary_change_with_the_unknown_change_last(client_for, db):
+    for name, prior, salary in [
+        ("Ann Raise", "100000", "120000"),
+        ("Bob Cut", "100000", "90000"),
+        ("Cy Same", "100000", "100000"),
+        ("Di New", None, "150000"),
+    ]:
+        person = PersonFactory(name=name)
+        if prior is not None:
+            OfficerYearFactory(person=person, fiscal_year=2005, base_salary=Decimal(prior))
+        OfficerYearFactory(person=person, fiscal_year=2006, base_salary=Decimal(salary))
+    client = client_for("auditor")
+
+    def names(sort):
+        response = client.get(f"/compensation/officers/?year=2006&sort={sort}")
+        return [r.person.name for r in response.context["table"].paginated_rows.data]
+
+    assert names("salary_change") == ["Bob Cut", "Cy Same", "Ann Raise", "Di New"]
+    assert names("-salary_change") == ["Ann Raise", "Cy Same", "Bob Cut", "Di New"]
+    assert names("-salary_change_pct") == ["Ann Raise", "Cy Same", "Bob Cut", "Di New"]
 
 
 def test_the_roster_issues_a_fixed_number_of_queries(client_for, django_assert_max_num_queries, db):
