@@ -36,6 +36,59 @@ class Footnote(models.Model):
         return sorted(found.values(), key=lambda f: f.marker)
 
 
+class PersonQuerySet(models.QuerySet):
+    # The facts of a person that the exercise deadlines of their grants depend on.
+    DEADLINE_FIELDS = frozenset(
+        {"terminated_on", "termination_reason", "short_swing_liability_until"}
+    )
+
+    # Bulk writes skip save(), so they refresh the stored exercise deadlines themselves
+    # (DOMAIN.md §3), in the same transaction. bulk_update() needs no override: Django's
+    # runs update() on each batch. delete() needs none either: a person with grants
+    # cannot be deleted (PROTECT).
+
+    def update(self, **kwargs) -> int:
+        if not self.DEADLINE_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # Read the people first: the filter may name a field the update changes.
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            refresh_deadlines_of(pks)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(
+        self,
+        objs,
+        batch_size=None,
+        ignore_conflicts=False,
+        update_conflicts=False,
+        update_fields=None,
+        unique_fields=None,
+    ) -> list["Person"]:
+        with transaction.atomic(using=self.db):
+            people = super().bulk_create(
+                objs, batch_size, ignore_conflicts, update_conflicts, update_fields, unique_fields
+            )
+            # A new person has no grants yet: only an upsert changes someone who may.
+            # With update_conflicts, PostgreSQL and SQLite set every pk.
+            if update_conflicts:
+                refresh_deadlines_of([p.pk for p in people if p.pk is not None])
+        return people
+
+    bulk_create.alters_data = True
+
+
+def refresh_deadlines_of(person_pks: list[int], chunk: int = 500) -> None:
+    """Refresh the stored exercise deadlines of these people's grants. The grants are
+    reached through the reverse relation: compensation does not import grants."""
+    grants = Person._meta.get_field("option_grants").related_model._default_manager
+    for start in range(0, len(person_pks), chunk):
+        grants.filter(optionee__in=person_pks[start : start + chunk]).refresh_deadlines()
+
+
 class Person(models.Model):
     """An optionee and, in the years they hold a title, an executive officer."""
 
@@ -59,6 +112,8 @@ class Person(models.Model):
         help_text="The last date on which an exercise would result in liability under "
         "section 16(b) of the Exchange Act, if any.",
     )
+
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

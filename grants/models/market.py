@@ -46,6 +46,39 @@ class RegistrationPeriodQuerySet(models.QuerySet):
     def covering(self, day: date) -> "RegistrationPeriodQuerySet":
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
 
+    # Bulk writes skip save() and delete(), so they refresh the stored exercise deadlines
+    # themselves (DOMAIN.md §3), in the same transaction. bulk_update() needs no override:
+    # Django's runs update() on each batch.
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        # The admin's "Delete selected" comes here (ModelAdmin.delete_queryset).
+        with transaction.atomic(using=self.db):
+            result = super().delete()
+            refresh_registration_dependent_deadlines()
+        return result
+
+    # As QuerySet.delete: never RegistrationPeriod.objects.delete(), which would delete all.
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def update(self, **kwargs) -> int:
+        if not {"start_date", "end_date"}.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            count = super().update(**kwargs)
+            refresh_registration_dependent_deadlines()
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs) -> list["RegistrationPeriod"]:
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            refresh_registration_dependent_deadlines()
+        return created
+
+    bulk_create.alters_data = True
+
 
 class RegistrationPeriod(models.Model):
     """A period in which the option shares are registered under the Securities Act, or the
