@@ -4,7 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -149,6 +159,19 @@ class OfficerYearQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> "OfficerYearQuerySet":
         return self.filter(fiscal_year=fiscal_year)
 
+    def approved(self) -> "OfficerYearQuerySet":
+        """The effective records: a proposal counts only once the committee approves it."""
+        return self.filter(status=OfficerYear.Status.APPROVED)
+
+    def default_year(self) -> int | None:
+        """What "the latest year" means by default: the latest year with approved salaries;
+        a proposal for a later year does not move it (DOMAIN.md §3). Before any salary is
+        approved, the latest year with proposed ones (every screen marks them "Proposed").
+        None when no salary is recorded at all."""
+        approved_first = Case(When(status=OfficerYear.Status.APPROVED, then=0), default=1)
+        years = self.filter(base_salary__isnull=False).order_by(approved_first, "-fiscal_year")
+        return years.values_list("fiscal_year", flat=True).first()
+
     def with_prior_salary(self) -> "OfficerYearQuerySet":
         """Annotate the same person's base salary for the previous fiscal year, in SQL."""
         prior = OfficerYear.objects.filter(
@@ -171,11 +194,13 @@ class OfficerYearQuerySet(models.QuerySet):
         """The same person's bonus for `bonus_year`, which need not be this record's year.
 
         `has_bonus_record` tells "no record for that year" apart from "n/a" (a record
-        whose bonus is empty)."""
+        whose bonus is empty); `bonus_status` is that record's status, since its bonus is
+        effective only once approved, whatever this record's own status."""
         records = OfficerYear.objects.filter(person=OuterRef("person"), fiscal_year=bonus_year)
         return self.annotate(
             has_bonus_record=Exists(records),
             year_bonus=Subquery(records.values("bonus")[:1]),
+            bonus_status=Subquery(records.values("status")[:1]),
         )
 
     def for_roster(self, fiscal_year: int, bonus_year: int) -> "OfficerYearQuerySet":
@@ -204,8 +229,9 @@ class OfficerYearQuerySet(models.QuerySet):
 
     def default_bonus_year(self, fiscal_year: int) -> int:
         """The latest year up to `fiscal_year` in which any bonus was awarded: an exhibit
-        for 2006 salaries reports the 2004 bonuses when those are the latest awarded."""
-        years = self.filter(fiscal_year__lte=fiscal_year, bonus__isnull=False)
+        for 2006 salaries reports the 2004 bonuses when those are the latest awarded. A
+        proposed bonus is not awarded until the committee approves it."""
+        years = self.approved().filter(fiscal_year__lte=fiscal_year, bonus__isnull=False)
         return years.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first() or (
             fiscal_year
         )

@@ -2,7 +2,13 @@ import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
 
-from core.templatetags.money import NOT_AWARDED, format_money, percent, signed_money
+from core.templatetags.money import (
+    NOT_AWARDED,
+    format_money,
+    format_proposed,
+    percent,
+    signed_money,
+)
 
 from .models import OfficerYear
 
@@ -87,11 +93,16 @@ class RosterTable(tables.Table):
         # Three different facts: no record for the bonus year, "n/a", and an amount.
         if not record.has_bonus_record:
             return "—"
+        # The bonus year's record may be a proposal even where this year's is approved.
+        if record.bonus_status == OfficerYear.Status.PROPOSED:
+            return format_proposed(value)
         return format_money(value, none=NOT_AWARDED)
 
     def value_year_bonus(self, value, record):
         if not record.has_bonus_record:
             return ""
+        if record.bonus_status == OfficerYear.Status.PROPOSED:
+            return format_proposed(value)
         return NOT_AWARDED if value is None else value
 
     def render_status(self, record):

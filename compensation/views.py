@@ -44,8 +44,9 @@ class RosterView(PermissionRequiredMixin, SingleTableView):
             if self.form.is_valid():
                 self.year = self.form.cleaned_data["year"]
                 self.bonus_year = self.form.cleaned_data["bonus_year"]
-        elif self.years:
-            self.year = self.years[0]
+        else:
+            # The latest approved year: a later year's proposals are one choice away.
+            self.year = OfficerYear.objects.default_year()
         if self.year is not None and self.bonus_year is None:
             self.bonus_year = OfficerYear.objects.default_bonus_year(self.year)
         if not self.form.is_bound:
@@ -138,11 +139,10 @@ def officer_review(request):
     share price the committee types."""
     from grants.models import OptionGrant, StockPrice
 
-    years = OfficerYear.objects.filter(base_salary__isnull=False).fiscal_years()
     latest_price = StockPrice.objects.order_by("-date").first()
     form = OfficerReviewForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else False
-    year = form.cleaned_data["year"] if valid else (years[0] if years else None)
+    year = form.cleaned_data["year"] if valid else OfficerYear.objects.default_year()
     context = {"form": form, "year": year, "latest_price": latest_price, "officers": []}
     if year is None or (form.is_bound and not valid):
         return render(request, "compensation/officer_review.html", context)

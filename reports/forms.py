@@ -8,8 +8,8 @@ from grants.models import OptionGrant
 
 
 def latest_salary_year() -> int:
-    years = OfficerYear.objects.filter(base_salary__isnull=False).fiscal_years()
-    return years[0] if years else timezone.localdate().year
+    """The latest year with approved salaries; a later year's proposals do not count."""
+    return OfficerYear.objects.default_year() or timezone.localdate().year
 
 
 class YearMixin(forms.Form):
@@ -18,7 +18,7 @@ class YearMixin(forms.Form):
         min_value=FIRST_FISCAL_YEAR,
         max_value=LAST_FISCAL_YEAR,
         required=False,
-        help_text="Default: the latest year with salaries.",
+        help_text="Default: the latest year with approved salaries.",
     )
 
     def clean_year(self):
@@ -31,7 +31,7 @@ class OfficerCompensationForm(YearMixin):
         min_value=FIRST_FISCAL_YEAR,
         max_value=LAST_FISCAL_YEAR,
         required=False,
-        help_text="Default: the latest year with a bonus awarded.",
+        help_text="Default: the latest year with an approved bonus.",
     )
 
     def clean(self):
@@ -50,7 +50,7 @@ class FiscalYearEndForm(forms.Form):
         label="Fiscal year-end",
         required=False,
         widget=DateInput(),
-        help_text="Default: December 31 of the latest year with salaries.",
+        help_text="Default: December 31 of the latest year with approved salaries.",
     )
     price = share_price_field("Optional: adds the value of in-the-money options at this price.")
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from compensation.models import Footnote, OfficerYear, Person
 from grants.models import OptionGrant, RegistrationPeriod, StockPlan
@@ -51,6 +52,14 @@ class OfficerYearFactory(factory.django.DjangoModelFactory):
     base_salary = Decimal("185000")
     bonus = None
     status = OfficerYear.Status.PROPOSED
+
+    class Params:
+        # OfficerYearFactory(approved=True): effective, as the committee left it.
+        approved = factory.Trait(
+            status=OfficerYear.Status.APPROVED,
+            approved_at=factory.LazyFunction(timezone.now),
+            approval_meeting="Compensation Committee",
+        )
 
 
 class StockPlanFactory(factory.django.DjangoModelFactory):

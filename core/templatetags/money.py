@@ -20,6 +20,15 @@ def format_money(value: Decimal | int | None, none: str = "") -> str:
     return f"{sign}${value:,.2f}"
 
 
+PROPOSED = "Proposed"
+
+
+def format_proposed(value: Decimal | int | None, none: str = NOT_AWARDED) -> str:
+    """An amount the committee has not approved: marked and kept as text, so that neither
+    a reader nor a spreadsheet's sum takes it for an effective figure."""
+    return f"{PROPOSED}: {format_money(value, none=none)}"
+
+
 def format_price(value: Decimal | None) -> str:
     """A per-share price: at least two decimals, more only where the price has them."""
     if value is None or value == "":

@@ -102,9 +102,11 @@ def test_the_roster_computes_the_change_from_the_prior_year_in_sql(db):
     assert row.salary_change_pct == Decimal("25")
 
 
-def test_the_default_bonus_year_is_the_latest_year_with_a_bonus(db):
+def test_the_default_bonus_year_is_the_latest_year_with_an_approved_bonus(db):
     person = PersonFactory()
-    OfficerYearFactory(person=person, fiscal_year=2004, bonus=Decimal("95625"))
-    OfficerYearFactory(person=person, fiscal_year=2006, bonus=None)
+    OfficerYearFactory(person=person, fiscal_year=2004, bonus=Decimal("95625"), approved=True)
+    OfficerYearFactory(person=person, fiscal_year=2006, bonus=None, approved=True)
+    # A proposed bonus is not awarded until the committee approves it.
+    OfficerYearFactory(person=PersonFactory(), fiscal_year=2005, bonus=Decimal("1000"))
     assert OfficerYear.objects.default_bonus_year(2006) == 2004
     assert OfficerYear.objects.default_bonus_year(2003) == 2003
