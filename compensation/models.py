@@ -217,15 +217,18 @@ class OfficerYearQuerySet(models.QuerySet):
         return list(self.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
     def named_officers(self, fiscal_year: int) -> models.QuerySet:
-        """Person ids of the executive officers for a fiscal year: those with a record for
-        it, or for the latest earlier year with records (a year not yet entered)."""
+        """Person ids of the executive officers for a fiscal year: those with an approved
+        record for it, or for the latest earlier year with approved records (a year not
+        yet entered or approved: one early proposal must not narrow the tables to one
+        person)."""
+        approved = self.approved()
         year = (
-            self.filter(fiscal_year__lte=fiscal_year)
+            approved.filter(fiscal_year__lte=fiscal_year)
             .order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True)
             .first()
         )
-        return self.filter(fiscal_year=year).values("person_id")
+        return approved.filter(fiscal_year=year).values("person_id")
 
     def default_bonus_year(self, fiscal_year: int) -> int:
         """The latest year up to `fiscal_year` in which any bonus was awarded: an exhibit

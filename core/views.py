@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.admin.models import LogEntry
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -23,21 +23,24 @@ def home(request):
             .select_related("grant__optionee")
             .order_by("vest_date", "grant__optionee__name")[:15]
         )
+        # The deadline as known today (a termination dated later is not known yet) is
+        # the stored deadline or the expiration date: the index narrows to those first.
         closing = list(
-            OptionGrant.objects.filter(deadline__range=(today, soon))
+            OptionGrant.objects.filter(
+                Q(deadline__range=(today, soon)) | Q(expiration_date__range=(today, soon)),
+                grant_date__lte=today,
+            )
             .select_related("optionee")
             .with_vesting_totals(today)
-            .filter(exercisable__gt=0)
-            .order_by("deadline")[:30]
+            .filter(exercisable__gt=0, deadline_as_of__range=(today, soon))
+            .order_by("deadline_as_of", "pk")[:30]
         )
-        context["closing_30"] = [g for g in closing if g.deadline <= today + timedelta(days=30)]
-        context["closing_90"] = [g for g in closing if g.deadline > today + timedelta(days=30)]
+        month = today + timedelta(days=30)
+        context["closing_30"] = [g for g in closing if g.deadline_as_of <= month]
+        context["closing_90"] = [g for g in closing if g.deadline_as_of > month]
     if user.has_perm("compensation.view_officeryear"):
-        context["latest_year"] = (
-            OfficerYear.objects.order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .first()
-        )
+        # The year the roster opens on: the latest approved one, not a later proposal's.
+        context["latest_year"] = OfficerYear.objects.default_year()
     if user.has_perm("compensation.approve_officeryear"):
         context["proposals"] = list(
             OfficerYear.objects.filter(status=OfficerYear.Status.PROPOSED)

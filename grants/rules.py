@@ -55,6 +55,33 @@ def registered_days_between(first: date, last: date, periods: Iterable[Period]) 
     return total
 
 
+def known_on(periods: Iterable[Period], on: date) -> list[Period]:
+    """The registration periods as they were known on `on` (DOMAIN.md §3): a period is
+    dated by its start date, so one starting after `on` is unknown, and an end after
+    `on` is not yet known either: the registration in force on `on` continues."""
+    return [
+        (start, end if end is not None and end <= on else None)
+        for start, end in periods
+        if start <= on
+    ]
+
+
+def last_unregistered_day(on: date, periods: Iterable[Period]) -> date | None:
+    """The latest day on or before `on` that no period covers; None when every day up to
+    `on` is covered (a period open since the beginning of time, in practice never)."""
+    latest: date | None = None
+    cursor = date.min
+    for start, end in merge_periods(periods):
+        if start > on:
+            break
+        if start > cursor:
+            latest = start - timedelta(days=1)
+        if end is None or end >= on:
+            return latest
+        cursor = end + timedelta(days=1)
+    return on
+
+
 def unregistered_spans(first: date, last: date, periods: Iterable[Period]) -> list[Period]:
     """The runs of days in first..last (inclusive) not covered by any period."""
     spans: list[Period] = []
@@ -125,6 +152,14 @@ class Deadline:
         return DeadlineRule.PARAGRAPHS[self.rule]
 
 
+def short_swing_day(terminated_on: date, short_swing_until: date) -> date:
+    """Paragraph 5(b)(iv): the earlier of L + 10 days and T + 6 months and 10 days."""
+    return min(
+        short_swing_until + timedelta(days=SHORT_SWING_DAYS_AFTER),
+        terminated_on + SHORT_SWING_CAP,
+    )
+
+
 def exercise_deadline(
     *,
     expiration: date,
@@ -162,8 +197,7 @@ def exercise_deadline(
         candidates.append(capped(day, DeadlineRule.REGISTRATION_GAP))
     # (iv): an exercise after T would result in liability under section 16(b).
     if short_swing_until is not None and short_swing_until > T:
-        day = min(short_swing_until + timedelta(days=SHORT_SWING_DAYS_AFTER), T + SHORT_SWING_CAP)
-        candidates.append(capped(day, DeadlineRule.SHORT_SWING))
+        candidates.append(capped(short_swing_day(T, short_swing_until), DeadlineRule.SHORT_SWING))
     if candidates:
         # Where both apply, the later of the two deadlines.
         return max(candidates, key=lambda d: d.day)

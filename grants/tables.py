@@ -11,6 +11,7 @@ STATUS_BADGES = {
     GrantStatus.TERMINATED: "text-bg-warning",
     GrantStatus.EXPIRED: "text-bg-secondary",
     GrantStatus.EXERCISED: "text-bg-info",
+    GrantStatus.CLOSED: "text-bg-info",
 }
 
 
@@ -35,7 +36,8 @@ class GrantTable(tables.Table):
     vested = tables.Column(attrs=NUMBER)
     exercisable = tables.Column(attrs=NUMBER)
     unvested = tables.Column(attrs=NUMBER)
-    deadline = tables.Column(verbose_name="Deadline")
+    # The deadline as known on the as-of date (a later termination is not known yet).
+    deadline = tables.Column(verbose_name="Deadline", order_by="deadline_as_of")
     status = tables.Column()
 
     class Meta:

@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 
 from compensation.models import Footnote, OfficerYear
+from core.templatetags.money import format_proposed
 from grants.models import Exercise, OptionGrant, StockPlan, StockPrice, VestingInstallment
 
 from . import forms
@@ -16,6 +17,11 @@ from .base import DATE, MONEY, PRICE, SHARES, Column, Report
 NA = "n/a"
 NOT_VALUED = "not valued"
 NOT_RECORDED = "not recorded"
+NOT_APPROVED = "not approved"
+PROPOSED_NOTE = (
+    '"Proposed": a salary or bonus that awaits the Compensation Committee\'s approval; it '
+    "is not yet effective and is shown for information only, never as an amount."
+)
 
 
 class OfficerCompensation(Report):
@@ -42,23 +48,39 @@ class OfficerCompensation(Report):
             )
         return self._records
 
+    @staticmethod
+    def amounts(record: OfficerYear) -> tuple:
+        """The salary and bonus cells, and whether either is a proposal. Only approved
+        records are effective; a proposal prints as marked text, never as an amount. The
+        bonus comes from the bonus year's record, whose status is its own."""
+        salary, proposed = record.base_salary, False
+        if salary is not None and not record.is_approved:
+            salary, proposed = format_proposed(salary), True
+        if not record.has_bonus_record:
+            bonus = NOT_RECORDED
+        elif record.bonus_status == OfficerYear.Status.PROPOSED:
+            bonus, proposed = format_proposed(record.year_bonus), True
+        else:
+            bonus = NA if record.year_bonus is None else record.year_bonus
+        return salary, bonus, proposed
+
     def rows(self) -> Iterator[dict]:
         for record in self.records():
             markers = record.footnote_markers
-            if not record.has_bonus_record:
-                bonus = NOT_RECORDED
-            else:
-                bonus = NA if record.year_bonus is None else record.year_bonus
+            salary, bonus, _ = self.amounts(record)
             yield {
                 "name": f"{record.person.name} {markers}".strip(),
                 "title": record.title,
-                "base_salary": record.base_salary,
+                "base_salary": salary,
                 "bonus": bonus,
             }
 
     def footnotes(self) -> list[str]:
         notes = [f"({f.marker}) {f.text}" for f in Footnote.of(self.records())]
-        return [*notes, "n/a: no bonus awarded or not eligible (not the same as $0)."]
+        notes.append("n/a: no bonus awarded or not eligible (not the same as $0).")
+        if any(self.amounts(record)[2] for record in self.records()):
+            notes.append(PROPOSED_NOTE)
+        return notes
 
 
 class OutstandingEquityAwards(Report):
@@ -94,7 +116,7 @@ class OutstandingEquityAwards(Report):
         as_of = self.params["as_of"]
         officers = OfficerYear.objects.named_officers(as_of.year)
         return (
-            OptionGrant.objects.filter(grant_date__lte=as_of, optionee__in=officers)
+            OptionGrant.objects.filter(optionee__in=officers)
             .outstanding(as_of)
             .select_related("optionee")
             .with_vesting_totals(as_of)
@@ -131,7 +153,7 @@ class OutstandingEquityAwards(Report):
                 continue
             name = grant.optionee.name
             if unexercisable:
-                cutoff = grant.terminated_on or date.max
+                cutoff = grant.terminated_as_of(self.params["as_of"]) or date.max
                 vesting = "; ".join(
                     f"{shares:,} on {vest_date:%Y-%m-%d}"
                     for vest_date, shares in vesting_after[grant.pk]
@@ -172,24 +194,38 @@ class OptionExercises(Report):
 
     def rows(self) -> Iterator[dict]:
         year = self.params["year"]
-        totals: dict[str, list] = defaultdict(lambda: [0, Decimal(0), 0])
-        exercises = Exercise.objects.filter(
-            exercise_date__year=year,
-            grant__optionee__in=OfficerYear.objects.named_officers(year),
-        ).select_related("grant__optionee")
-        for exercise in exercises.order_by("grant__optionee__name"):
-            total = totals[exercise.grant.optionee.name]
-            total[0] += exercise.shares
-            if exercise.spread is None:
-                total[2] += exercise.shares
-            else:
-                total[1] += exercise.spread
-        self._unpriced = sum(t[2] for t in totals.values())
-        for name, (shares, value, unpriced) in totals.items():
+        # Value realized is computed from the price table now, in the same query (DOMAIN.md
+        # §3): a closing price entered or corrected after the exercise counts. The spread
+        # stored with the exercise is what tax was withheld on then and is not used here.
+        # The price is the closing price on the exercise date itself, as at recording.
+        closing = StockPrice.objects.filter(date=OuterRef("exercise_date")).values("price")[:1]
+        value = ExpressionWrapper(
+            (F("closing_price") - F("grant__exercise_price")) * F("shares"),
+            output_field=DecimalField(max_digits=18, decimal_places=4),
+        )
+        totals = (
+            Exercise.objects.filter(
+                exercise_date__year=year,
+                grant__optionee__in=OfficerYear.objects.named_officers(year),
+            )
+            .annotate(closing_price=Subquery(closing))
+            .values("grant__optionee__name")
+            .annotate(
+                total_shares=Sum("shares"),
+                value=Sum(value),  # exercises without a price add nothing, not $0
+                unpriced=Sum("shares", filter=Q(closing_price__isnull=True), default=0),
+            )
+            .order_by("grant__optionee__name")
+        )
+        self._unpriced = 0
+        for total in totals:
+            name, shares = total["grant__optionee__name"], total["total_shares"]
+            unpriced = total["unpriced"]
+            self._unpriced += unpriced
             yield {
                 "name": f"{name} (1)" if unpriced else name,
                 "shares": shares,
-                "value_realized": NOT_RECORDED if unpriced == shares else value,
+                "value_realized": NOT_RECORDED if unpriced == shares else total["value"],
             }
 
     def footnotes(self) -> list[str]:
@@ -268,40 +304,57 @@ class SummaryCompensation(Report):
                 optionee_id__in=officers, grant_date__year__range=(year - 2, year)
             ).values_list("optionee_id", "grant_date__year")
         )
+        self._proposed = False
         for record in records:
+            salary = record.base_salary if record.base_salary is not None else NOT_RECORDED
+            bonus = NA if record.bonus is None else record.bonus
             amounts = [a for a in (record.base_salary, record.bonus) if a is not None]
+            # Nothing recorded is not $0.
+            total = sum(amounts, Decimal(0)) if amounts else NOT_RECORDED
+            if not record.is_approved:
+                # A proposal is not compensation yet: marked as text, and never totalled.
+                self._proposed = True
+                if record.base_salary is not None:
+                    salary = format_proposed(record.base_salary)
+                bonus, total = format_proposed(record.bonus), NOT_APPROVED
             yield {
                 "name": f"{record.person.name}, {record.title}",
                 "year": record.fiscal_year,
-                "salary": record.base_salary if record.base_salary is not None else NOT_RECORDED,
-                "bonus": NA if record.bonus is None else record.bonus,
+                "salary": salary,
+                "bonus": bonus,
                 "option_awards": NOT_VALUED
                 if (record.person_id, record.fiscal_year) in granted
                 else None,
-                # Nothing recorded is not $0.
-                "total": sum(amounts, Decimal(0)) if amounts else NOT_RECORDED,
+                "total": total,
             }
 
     def footnotes(self) -> list[str]:
-        return [
+        notes = [
             "(1) The grant-date fair value of option awards needs a valuation model that "
             'Tranche does not have yet: option awards are shown as "not valued" and left '
             "out of the total, never counted as $0.",
             "n/a: no bonus awarded or not eligible. Totals add the salary and bonus shown.",
         ]
+        if getattr(self, "_proposed", False):
+            notes.append(f'{PROPOSED_NOTE} A row with a proposal has no total: "{NOT_APPROVED}".')
+        return notes
 
 
 class VestingScheduleReport(Report):
     name = "vesting-schedule"
     title = "Vesting Schedule"
-    description = "Every installment of one grant or of all grants, with running totals."
+    description = (
+        "Every installment of one grant or of all grants, with running totals; installments "
+        "forfeited at an end of service are marked and not added."
+    )
     form_class = forms.VestingScheduleForm
     columns = [
         Column("name", "Optionee"),
         Column("grant_date", "Grant date", DATE),
         Column("vest_date", "Vest date", DATE),
         Column("shares", "Shares", SHARES),
-        Column("running_total", "Running total for the grant", SHARES),
+        Column("state", "Forfeited"),
+        Column("running_total", "Running total vesting for the grant", SHARES),
         Column("grant_shares", "Grant total", SHARES),
     ]
 
@@ -309,6 +362,7 @@ class VestingScheduleReport(Report):
         installments = VestingInstallment.objects.order_by("grant_id", "vest_date").values_list(
             "grant_id",
             "grant__optionee__name",
+            "grant__optionee__terminated_on",
             "grant__grant_date",
             "grant__shares",
             "vest_date",
@@ -320,14 +374,18 @@ class VestingScheduleReport(Report):
         if end:
             installments = installments.filter(vest_date__lte=end)
         current, running = None, 0
-        # Running totals count every installment of the grant, also those before `start`;
-        # the iterator keeps memory flat for hundreds of thousands of installments.
-        for grant_id, name, granted, total, vest_date, shares in installments.iterator(
+        # Running totals count every installment of the grant that vests, also those
+        # before `start`; an installment after the holder's end of service is forfeited
+        # (marked, and not added). The iterator keeps memory flat for hundreds of
+        # thousands of installments.
+        for grant_id, name, ended, granted, total, vest_date, shares in installments.iterator(
             chunk_size=5000
         ):
             if grant_id != current:
                 current, running = grant_id, 0
-            running += shares
+            forfeited = ended is not None and vest_date > ended
+            if not forfeited:
+                running += shares
             if start and vest_date < start:
                 continue
             yield {
@@ -335,7 +393,8 @@ class VestingScheduleReport(Report):
                 "grant_date": granted,
                 "vest_date": vest_date,
                 "shares": shares,
-                "running_total": running,
+                "state": f"Forfeited (service ended {ended:%Y-%m-%d})" if forfeited else "",
+                "running_total": None if forfeited else running,
                 "grant_shares": total,
             }
 
@@ -386,11 +445,19 @@ class PlanPool(Report):
         # Shares return to the pool only from grants whose holder's service has ended or
         # whose window has closed: compute vesting for those grants alone (about one in
         # ten at company scale), not for every grant.
+        # As of the date: a termination after it returns nothing yet, and a window counts
+        # as closed by the deadline known then (deadline_as_of, never after the expiration).
         returning = (
-            granted.filter(Q(optionee__terminated_on__lte=as_of) | Q(deadline__lt=as_of))
+            granted.filter(Q(optionee__terminated_on__lte=as_of) | Q(expiration_date__lt=as_of))
             .with_vesting_totals(as_of)
+            .filter(Q(optionee__terminated_on__lte=as_of) | Q(deadline_as_of__lt=as_of))
             .values_list(
-                "plan_id", "vested", "exercised", "forfeited", "deadline", "optionee__terminated_on"
+                "plan_id",
+                "vested",
+                "exercised",
+                "forfeited",
+                "deadline_as_of",
+                "optionee__terminated_on",
             )
         )
         for plan_id, vested, exercised, forfeited, deadline, terminated in returning.iterator():

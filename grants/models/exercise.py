@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -44,6 +42,15 @@ class Exercise(models.Model):
         help_text="(Fair market value - exercise price) x shares: the amount on which tax "
         "is withheld.",
     )
+    # Exception (a) of paragraph 3: an exercise below the minimum takes one whole small
+    # installment, identified by its vest date, and no other exercise can take it again.
+    claimed_installment_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The vest date of the installment (fewer shares than the minimum) that this "
+        "exercise took whole under paragraph 3(a).",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -55,6 +62,12 @@ class Exercise(models.Model):
                 name="exercises_numbered_once_per_grant",
                 violation_error_message="Another exercise of this grant was recorded at the "
                 "same time; try again.",
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "claimed_installment_date"],
+                name="small_installment_claimed_once",
+                violation_error_message="That installment has already been exercised under "
+                "paragraph 3(a).",
             ),
             models.CheckConstraint(
                 condition=Q(shares__gt=0),
@@ -70,8 +83,3 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shares:,} shares on {self.exercise_date}"
-
-    @property
-    def value_realized(self) -> Decimal | None:
-        """Item 402(g): (fair market value at exercise - exercise price) x shares."""
-        return self.spread

@@ -43,11 +43,43 @@ class GrantStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated, window open"
     EXPIRED = "expired", "Expired"
     EXERCISED = "exercised", "Fully exercised"
+    # Every share that vested was exercised; the rest were forfeited at the end of service.
+    CLOSED = "closed", "Vested shares exercised, rest forfeited"
 
 
 class OptionType(models.TextChoices):
     NSO = "NSO", "Non-qualified stock option"
     ISO = "ISO", "Incentive stock option (Code section 422)"
+
+
+def _short_swing_deadlines_known_on(on: date, periods: list[Period]) -> dict[int, date]:
+    """Person id -> the short-swing deadline (rule (iv)) of each person whose deadline as
+    known on `on` is exactly that and is already past, while the stored deadline may be
+    later because of a registration gap after `on`: people who left for an "other" reason
+    on or before `on` with a short-swing date after their termination, every day after
+    it up to `on` registered (so, as known on `on`, rule (iii) does not apply), and the
+    post-termination window still open on `on` (once it has closed, registration after
+    `on` no longer matters)."""
+    known = rules.known_on(periods, on)
+    if not rules.is_registered(on, known):
+        return {}
+    people = Person.objects.filter(
+        termination_reason=Person.TerminationReason.OTHER,
+        terminated_on__lte=on,
+        short_swing_liability_until__gt=F("terminated_on"),
+    )
+    gap = rules.last_unregistered_day(on, known)
+    if gap is not None:
+        people = people.filter(terminated_on__gte=gap)
+    found = {}
+    rows = people.annotate(months=models.Max("option_grants__post_termination_months"))
+    for person_id, ended, liable_until, months in rows.values_list(
+        "pk", "terminated_on", "short_swing_liability_until", "months"
+    ):
+        day = rules.short_swing_day(ended, liable_until)
+        if months is not None and day < on < rules.add_months(ended, months):
+            found[person_id] = day
+    return found
 
 
 def _shares_total(queryset: models.QuerySet) -> Coalesce:
@@ -58,31 +90,90 @@ def _shares_total(queryset: models.QuerySet) -> Coalesce:
 
 class OptionGrantQuerySet(models.QuerySet):
     def outstanding(self, on: date | None = None) -> "OptionGrantQuerySet":
-        """Grants whose exercise deadline has not passed on `on` (default: today)."""
-        return self.filter(deadline__gte=on or timezone.localdate())
+        """Grants made by `on` (default: today) whose exercise deadline as of `on` has not
+        passed, with `deadline_as_of` annotated."""
+        on = on or timezone.localdate()
+        # deadline_as_of is never after the expiration date: the plain filter goes first.
+        return (
+            self.filter(grant_date__lte=on, expiration_date__gte=on)
+            .with_deadline_as_of(on)
+            .filter(deadline_as_of__gte=on)
+        )
+
+    def with_deadline_as_of(
+        self, on: date, periods: list[Period] | None = None
+    ) -> "OptionGrantQuerySet":
+        """Annotate `deadline_as_of`: the exercise deadline as known on `on` (DOMAIN.md §3), as
+        OptionGrant.deadline_on(). A termination after `on` is not known yet (the deadline
+        is the expiration date); one on or before it gives the stored deadline, which
+        knows every registration period. The stored deadline and the one known on `on`
+        can differ only where registration after `on` matters (rule (iii)); they then
+        both fall after `on`, except for one case put right here: a short-swing deadline
+        (rule (iv)) already past on `on`, which the stored deadline has pushed later
+        only because of a registration gap after `on`."""
+        if periods is None:
+            periods = RegistrationPeriod.objects.periods()
+        not_terminated = Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)
+        whens = [When(not_terminated, then=F("expiration_date"))]
+        for person_id, day in _short_swing_deadlines_known_on(on, periods).items():
+            whens.append(
+                When(
+                    optionee_id=person_id,
+                    then=Least(F("expiration_date"), Value(day, output_field=DateField())),
+                )
+            )
+        return self.annotate(
+            deadline_as_of=Case(*whens, default=F("deadline"), output_field=DateField())
+        )
 
     def with_vesting_totals(self, on: date) -> "OptionGrantQuerySet":
-        """Annotate vested, unvested, forfeited, exercised and exercisable shares as of `on`,
-        in SQL, with the same meaning as the per-grant methods of the same names."""
+        """Annotate vested, unvested, forfeited, exercised and exercisable shares and
+        `deadline_as_of` as of `on`, in SQL, with the same meaning as the per-grant methods of
+        the same names. Only facts dated on or before `on` count (DOMAIN.md §3): a
+        termination after `on` forfeits nothing yet, and a grant made after `on` has no
+        shares yet."""
         on_value = Value(on, output_field=DateField())
-        registered = RegistrationPeriod.objects.covering(on).exists()
+        periods = RegistrationPeriod.objects.periods()
+        registered = rules.is_registered(on, periods)
         installments = VestingInstallment.objects.filter(grant=OuterRef("pk"))
-        annotated = self.annotate(
-            # Installments after a termination date never vest.
-            forfeit_after=Coalesce(
-                F("optionee__terminated_on"), Value(FAR_FUTURE, output_field=DateField())
+        terminated_by_then = Q(optionee__terminated_on__lte=on)
+        with_deadline = (
+            self
+            if "deadline_as_of" in self.query.annotations
+            else self.with_deadline_as_of(on, periods)
+        )
+        annotated = with_deadline.annotate(
+            # Installments after a termination known on `on` never vest.
+            forfeit_after=Case(
+                When(terminated_by_then, then=F("optionee__terminated_on")),
+                default=Value(FAR_FUTURE, output_field=DateField()),
+                output_field=DateField(),
             ),
         ).annotate(
             vested=_shares_total(
                 installments.filter(vest_date__lte=Least(OuterRef("forfeit_after"), on_value))
             ),
-            unvested=_shares_total(
-                installments.filter(vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after"))
+            unvested=Case(
+                When(
+                    grant_date__lte=on,
+                    then=_shares_total(
+                        installments.filter(
+                            vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after")
+                        )
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
             ),
             # Only a termination forfeits: no subquery for the grants of people in service.
             forfeited=Case(
-                When(optionee__terminated_on__isnull=True, then=Value(0)),
-                default=_shares_total(installments.filter(vest_date__gt=OuterRef("forfeit_after"))),
+                When(
+                    terminated_by_then,
+                    then=_shares_total(
+                        installments.filter(vest_date__gt=OuterRef("forfeit_after"))
+                    ),
+                ),
+                default=Value(0),
                 output_field=IntegerField(),
             ),
             exercised=_shares_total(
@@ -94,7 +185,7 @@ class OptionGrantQuerySet(models.QuerySet):
         return annotated.annotate(
             exercisable=Case(
                 When(
-                    Q(grant_date__lte=on) & Q(deadline__gte=on),
+                    Q(grant_date__lte=on) & Q(deadline_as_of__gte=on),
                     then=Greatest(F("vested") - F("exercised"), Value(0)),
                 ),
                 default=Value(0),
@@ -104,13 +195,12 @@ class OptionGrantQuerySet(models.QuerySet):
 
     def with_status(self, on: date) -> "OptionGrantQuerySet":
         """Annotate `status` as of `on` (after with_vesting_totals), as OptionGrant.status_on()."""
+        done = Q(exercised__gt=0, exercised__gte=F("shares") - F("forfeited"))
         return self.annotate(
             status=Case(
-                When(
-                    Q(exercised__gt=0, exercised__gte=F("shares") - F("forfeited")),
-                    then=Value(GrantStatus.EXERCISED),
-                ),
-                When(deadline__lt=on, then=Value(GrantStatus.EXPIRED)),
+                When(done & Q(forfeited=0), then=Value(GrantStatus.EXERCISED)),
+                When(done, then=Value(GrantStatus.CLOSED)),
+                When(deadline_as_of__lt=on, then=Value(GrantStatus.EXPIRED)),
                 When(optionee__terminated_on__lte=on, then=Value(GrantStatus.TERMINATED)),
                 default=Value(GrantStatus.ACTIVE),
                 output_field=models.CharField(),
@@ -121,16 +211,24 @@ class OptionGrantQuerySet(models.QuerySet):
         """Grants whose status on `on` is `status`, with the vesting totals and status
         annotated. The plain conditions each status implies are applied first, so the
         costly totals are computed for fewer grants."""
+        exercised = Q(Exists(Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)))
+        in_service = Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)
         implied = {
-            GrantStatus.EXPIRED: Q(deadline__lt=on),
-            GrantStatus.TERMINATED: Q(deadline__gte=on, optionee__terminated_on__lte=on),
-            GrantStatus.ACTIVE: Q(deadline__gte=on)
-            & (Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)),
-            GrantStatus.EXERCISED: Q(
-                Exists(Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on))
-            ),
+            GrantStatus.EXPIRED: Q(deadline_as_of__lt=on),
+            GrantStatus.TERMINATED: Q(deadline_as_of__gte=on, optionee__terminated_on__lte=on),
+            GrantStatus.ACTIVE: Q(deadline_as_of__gte=on) & in_service,
+            GrantStatus.EXERCISED: exercised,
+            GrantStatus.CLOSED: exercised & Q(optionee__terminated_on__lte=on),
         }[status]
-        return self.filter(implied).with_vesting_totals(on).with_status(on).filter(status=status)
+        with_deadline = (
+            self if "deadline_as_of" in self.query.annotations else self.with_deadline_as_of(on)
+        )
+        return (
+            with_deadline.filter(implied)
+            .with_vesting_totals(on)
+            .with_status(on)
+            .filter(status=status)
+        )
 
     def awaiting_approval(self) -> "OptionGrantQuerySet":
         return self.filter(approved_at__isnull=True)
@@ -159,6 +257,34 @@ class OptionGrantQuerySet(models.QuerySet):
             changed, OptionGrant, ["deadline"], batch_size=500, default_change_reason="deadline"
         )
         return len(changed)
+
+    # The fields of a grant that its exercise deadline depends on. Not `deadline` itself:
+    # refresh_deadlines() stores it through bulk_update(), which runs update().
+    DEADLINE_FIELDS = frozenset(
+        {
+            "expiration_date",
+            "post_termination_months",
+            "disability_months",
+            "death_months",
+            "optionee",
+            "optionee_id",
+        }
+    )
+
+    def update(self, **kwargs) -> int:
+        """QuerySet.update(), refreshing the stored deadlines when it changes what they
+        depend on (bulk_update() runs update() on each batch, so it does too)."""
+        if not self.DEADLINE_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # Read the grants first: the filter may name a field the update changes.
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            for start in range(0, len(pks), 500):
+                OptionGrant.objects.filter(pk__in=pks[start : start + 500]).refresh_deadlines()
+        return count
+
+    update.alters_data = True
 
 
 class OptionGrant(models.Model):
@@ -416,33 +542,70 @@ class OptionGrant(models.Model):
     def terminated_on(self) -> date | None:
         return self.optionee.terminated_on
 
+    def terminated_as_of(self, on: date) -> date | None:
+        """The end of service as known on `on`: a termination dated after `on` is not."""
+        ended = self.terminated_on
+        return ended if ended is not None and ended <= on else None
+
     def vesting_cutoff(self, on: date) -> date:
         """Only installments dated on or before the termination date ever vest."""
-        return min(on, self.terminated_on) if self.terminated_on else on
+        ended = self.terminated_as_of(on)
+        return min(on, ended) if ended else on
 
     def vested_shares(self, on: date) -> int:
         cutoff = self.vesting_cutoff(on)
         return sum(shares for day, shares in self.installment_rows() if day <= cutoff)
 
     def unvested_shares(self, on: date) -> int:
-        """Shares of installments after `on` that can still vest (not forfeited)."""
-        end = self.terminated_on or FAR_FUTURE
+        """Shares of installments after `on` that can still vest as of `on` (not forfeited
+        by a termination on or before `on`); none before the grant date."""
+        if on < self.grant_date:
+            return 0
+        end = self.terminated_as_of(on) or FAR_FUTURE
         return sum(shares for day, shares in self.installment_rows() if on < day <= end)
 
-    def forfeited_shares(self) -> int:
-        """Shares of installments dated after the termination of service."""
-        if not self.terminated_on:
+    def forfeited_shares(self, on: date | None = None) -> int:
+        """Shares of installments dated after the termination of service, as of `on`
+        (nothing is forfeited before the termination date); None: as the records stand."""
+        ended = self.terminated_on if on is None else self.terminated_as_of(on)
+        if not ended:
             return 0
-        return sum(shares for day, shares in self.installment_rows() if day > self.terminated_on)
+        return sum(shares for day, shares in self.installment_rows() if day > ended)
 
-    def is_small_installment(self, shares: int, on: date) -> bool:
-        """Whether `shares` equals a vested installment smaller than the minimum (3(a))."""
-        cutoff = self.vesting_cutoff(on)
-        return any(
-            s == shares and s < self.minimum_exercise_shares
-            for day, s in self.installment_rows()
-            if day <= cutoff
-        )
+    def installment_states(self, on: date) -> list[tuple[date, int, str]]:
+        """(vest date, shares, "Vested" / "Unvested" / "Forfeited") of each installment as
+        of `on`."""
+        cutoff, ended = self.vesting_cutoff(on), self.terminated_as_of(on)
+        states = []
+        for day, shares in self.installment_rows():
+            if ended and day > ended:
+                state = "Forfeited"
+            elif day <= cutoff:
+                state = "Vested"
+            else:
+                state = "Unvested"
+            states.append((day, shares, state))
+        return states
+
+    def claimed_installment_dates(self) -> set[date]:
+        return {
+            e.claimed_installment_date
+            for e in self.exercises.all()
+            if e.claimed_installment_date is not None
+        }
+
+    def unclaimed_small_installment(self, shares: int, on: date) -> date | None:
+        """Exception (a) of paragraph 3: the vest date of a vested installment of exactly
+        `shares`, fewer than the minimum, that no exercise has claimed yet; None if none."""
+        cutoff, claimed = self.vesting_cutoff(on), self.claimed_installment_dates()
+        for day, installment in self.installment_rows():
+            if (
+                day <= cutoff
+                and installment == shares < self.minimum_exercise_shares
+                and day not in claimed
+            ):
+                return day
+        return None
 
     # --- Exercises ---------------------------------------------------------------------
 
@@ -454,16 +617,16 @@ class OptionGrant(models.Model):
         exercised. A final exercise takes all of them (paragraph 3(b))."""
         return self.shares - self.forfeited_shares() - self.exercised_shares()
 
-    def status_on(self, on: date) -> str:
-        """Active, terminated (window open), expired or fully exercised, as of `on`. Fully
-        exercised: every share not forfeited has been exercised; a grant whose shares were
-        all forfeited, with none exercised, is not "fully exercised"."""
-        exercised = self.exercised_shares(on)
-        if exercised and exercised >= self.shares - self.forfeited_shares():
-            return GrantStatus.EXERCISED
-        if self.deadline < on:
+    def status_on(self, on: date, periods: list[Period] | None = None) -> str:
+        """Active, terminated (window open), expired, fully exercised, or closed (every
+        vested share exercised, the rest forfeited), as of `on`. A grant whose shares
+        were all forfeited, with none exercised, is not "fully exercised"."""
+        exercised, forfeited = self.exercised_shares(on), self.forfeited_shares(on)
+        if exercised and exercised >= self.shares - forfeited:
+            return GrantStatus.CLOSED if forfeited else GrantStatus.EXERCISED
+        if self.deadline_on(on, periods).day < on:
             return GrantStatus.EXPIRED
-        if self.terminated_on and self.terminated_on <= on:
+        if self.terminated_as_of(on):
             return GrantStatus.TERMINATED
         return GrantStatus.ACTIVE
 
@@ -482,6 +645,7 @@ class OptionGrant(models.Model):
         self.approved_by, self.approved_at = current.approved_by, current.approved_at
 
     def deadline_explained(self, periods: list[Period] | None = None) -> Deadline:
+        """The exercise deadline from every fact recorded (the stored `deadline`)."""
         person = self.optionee
         return rules.exercise_deadline(
             expiration=self.expiration_date,
@@ -494,21 +658,84 @@ class OptionGrant(models.Model):
             periods=RegistrationPeriod.objects.periods() if periods is None else periods,
         )
 
+    def deadline_on(self, on: date, periods: list[Period] | None = None) -> Deadline:
+        """The exercise deadline as known on `on` (DOMAIN.md §3): a termination after `on`
+        is not known yet, so the deadline is the expiration date; registration is as
+        known on `on` (the period in force then continues)."""
+        ended = self.terminated_as_of(on)
+        if ended is None:
+            return Deadline(self.expiration_date, rules.DeadlineRule.EXPIRATION)
+        person = self.optionee
+        return rules.exercise_deadline(
+            expiration=self.expiration_date,
+            terminated_on=ended,
+            reason=person.termination_reason or None,
+            post_termination_months=self.post_termination_months,
+            disability_months=self.disability_months,
+            death_months=self.death_months,
+            short_swing_until=person.short_swing_liability_until,
+            periods=rules.known_on(
+                RegistrationPeriod.objects.periods() if periods is None else periods, on
+            ),
+        )
+
     def exercise_deadline(self) -> date:
         """The last day on which an exercise is allowed (paragraph 5)."""
         return self.deadline_explained().day
 
     def exercisable_shares(self, on: date, periods: list[Period] | None = None) -> int:
-        """Vested minus exercised on `on`; 0 before the grant date, after the deadline, or
-        on a day the shares are not registered. A caller that has already read the
-        registration `periods` passes them, and they are not read again."""
+        """Vested minus exercised on `on`, as of `on`; 0 before the grant date, after the
+        deadline known on `on`, or on a day the shares are not registered. A caller that
+        has already read the registration `periods` passes them."""
         if on < self.grant_date:
             return 0
         if periods is None:
             periods = RegistrationPeriod.objects.periods()
-        if on > self.deadline_explained(periods).day or not rules.is_registered(on, periods):
+        if on > self.deadline_on(on, periods).day or not rules.is_registered(on, periods):
             return 0
         return max(0, self.vested_shares(on) - self.exercised_shares(on))
+
+    def exercise_room(self, on: date) -> tuple[int, date | None]:
+        """Rule 4 of an exercise (DOMAIN.md §2): the most that may be exercised on `on`
+        so that no day of the ledger is over-exercised: with the new exercise, the shares
+        exercised on or before `on` stay within those vested on `on`, and those exercised
+        on or before each later recorded exercise date t within those vested on t.
+        Returns the most, and the later exercise date that limits it (None when `on`
+        itself does). Vesting here knows every recorded fact (an exercise is recorded
+        now)."""
+        dated = sorted((e.exercise_date, e.shares) for e in self.exercises.all())
+
+        def room_on(day: date) -> int:
+            return self.vested_shares(day) - sum(s for d, s in dated if d <= day)
+
+        room, limited_by = room_on(on), None
+        for day in sorted({d for d, _ in dated if d > on}):
+            later = room_on(day)
+            if later < room:
+                room, limited_by = later, day
+        return max(0, room), limited_by
+
+    def most_to_record(self, on: date) -> tuple[int, str]:
+        """The most shares an exercise dated `on` could be recorded for now (every rule
+        but the minimum and the payment), and why, when something limits it."""
+        if on < self.grant_date:
+            return 0, f"The option was granted on {self.grant_date:%Y-%m-%d}."
+        deadline = self.deadline_explained()
+        if on > deadline.day:
+            return (
+                0,
+                f"The last day to exercise was {deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
+            )
+        if not RegistrationPeriod.objects.covering(on).exists():
+            return 0, "The shares are not registered on that day (paragraph 4)."
+        room, limited_by = self.exercise_room(on)
+        if limited_by is not None:
+            return room, (
+                f"Exercises dated up to {limited_by:%Y-%m-%d} already take shares vested by "
+                f"then: recording more on {on:%Y-%m-%d} would exercise more than was vested "
+                f"on {limited_by:%Y-%m-%d}."
+            )
+        return room, ""
 
     def check_exercise(self, shares, on: date, payment_method: str = "cash") -> int:
         """Apply every rule of an exercise (DOMAIN.md "Exercise") without saving anything.
@@ -534,21 +761,34 @@ class OptionGrant(models.Model):
                 f"(paragraph 4).",
                 code="not_registered",
             )
-        # Every recorded exercise counts, including any dated after `on`.
-        available = max(0, self.vested_shares(on) - self.exercised_shares())
+        available, limited_by = self.exercise_room(on)
         if count > available:
+            later = (
+                ""
+                if limited_by is None
+                else f" (the exercises recorded up to {limited_by:%Y-%m-%d} would otherwise "
+                f"exceed the shares vested on that day)"
+            )
             raise ValidationError(
-                f"More than exercisable: {available:,} shares are exercisable on "
-                f"{on:%Y-%m-%d}; {count:,} were asked for.",
+                f"More than exercisable: at most {available:,} shares can be exercised on "
+                f"{on:%Y-%m-%d}{later}; {count:,} were asked for.",
                 code="more_than_exercisable",
             )
         minimum = self.minimum_exercise_shares
         is_final = count == self.outstanding_shares()
-        if count < minimum and not is_final and not self.is_small_installment(count, on):
+        if count < minimum and not is_final and self.unclaimed_small_installment(count, on) is None:
+            small = any(s == count for _, s in self.installment_rows())
+            claimed = (
+                " Every vested installment of that size has already been exercised under "
+                "that exception."
+                if small
+                else ""
+            )
             raise ValidationError(
                 f"Below the minimum: an exercise must be for at least {minimum:,} shares, "
-                f"except a whole installment of fewer shares or the final exercise of all "
-                f"{self.outstanding_shares():,} shares outstanding (paragraph 3).",
+                f"except a whole installment of fewer shares (once per installment) or the "
+                f"final exercise of all {self.outstanding_shares():,} shares outstanding "
+                f"(paragraph 3).{claimed}",
                 code="minimum_exercise",
             )
         if payment_method not in PaymentMethod.values:
@@ -571,9 +811,13 @@ class OptionGrant(models.Model):
                 .get(pk=self.pk)
             )
             count = grant.check_exercise(shares, on, payment_method)
+            # Exception (a) of paragraph 3 claims its installment, once.
+            claim = None
+            if count < grant.minimum_exercise_shares and count != grant.outstanding_shares():
+                claim = grant.unclaimed_small_installment(count, on)
             last = grant.exercises.aggregate(last=models.Max("sequence"))["last"] or 0
             try:
-                exercise = self._record_exercise(grant, last + 1, count, on, payment_method)
+                exercise = self._record_exercise(grant, last + 1, count, on, payment_method, claim)
             except IntegrityError:
                 raise ValidationError(
                     "Another exercise of this grant was recorded at the same moment; nothing "
@@ -583,7 +827,7 @@ class OptionGrant(models.Model):
         return exercise
 
     @staticmethod
-    def _record_exercise(grant, sequence, count, on, payment_method):
+    def _record_exercise(grant, sequence, count, on, payment_method, claim=None):
         fair_value = StockPrice.on(on)
         with transaction.atomic():
             return Exercise.objects.create(
@@ -592,6 +836,7 @@ class OptionGrant(models.Model):
                 exercise_date=on,
                 shares=count,
                 payment_method=payment_method,
+                claimed_installment_date=claim,
                 aggregate_price=grant.exercise_price * count,
                 fair_market_value=fair_value,
                 spread=None if fair_value is None else (fair_value - grant.exercise_price) * count,

@@ -25,10 +25,15 @@ def safe_date(value: str | None):
 
 
 def exercise_terms(grant: OptionGrant, on) -> dict:
-    """What the exercise form shows for a date: all from the grant's own methods."""
+    """What the exercise form shows for a date: all from the grant's own methods. The
+    most that can be recorded on the date is what check_exercise allows (rule 4), which
+    exercises dated later can reduce below the shares exercisable on that day."""
+    most, why = grant.most_to_record(on)
     return {
         "date": on.isoformat(),
-        "exercisable": grant.exercisable_shares(on),
+        "exercisable": most,
+        "exercisable_on_day": grant.exercisable_shares(on),
+        "why": why,
         "outstanding": grant.outstanding_shares(),
         "minimum": grant.minimum_exercise_shares,
         "small_installments": sorted(

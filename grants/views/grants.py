@@ -53,7 +53,12 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         def annotate(queryset):
             return queryset.with_vesting_totals(self.as_of).with_status(self.as_of)
 
-        base = OptionGrant.objects.select_related("optionee", "plan")
+        # A grant exists from its grant date (DOMAIN.md §3).
+        base = (
+            OptionGrant.objects.filter(grant_date__lte=self.as_of)
+            .select_related("optionee", "plan")
+            .with_deadline_as_of(self.as_of)
+        )
         sort = self.request.GET.get("sort", "").lstrip("-")
         status = self.request.GET.get("status")
         if status in GrantStatus.values:
@@ -114,18 +119,20 @@ class PageAnnotatedQuerySet(OptionGrantQuerySet):
 
 
 def installment_states(grant: OptionGrant, as_of) -> list[dict]:
-    """Each installment with its running total and state as of the date."""
-    cutoff = grant.vesting_cutoff(as_of)
+    """Each installment with its state as of the date and the running total of the
+    shares that vest (a forfeited installment is marked and not added)."""
     rows, running = [], 0
-    for day, shares in grant.installment_rows():
-        running += shares
-        if grant.terminated_on and day > grant.terminated_on:
-            state = "Forfeited"
-        elif day <= cutoff:
-            state = "Vested"
-        else:
-            state = "Unvested"
-        rows.append({"vest_date": day, "shares": shares, "running": running, "state": state})
+    for day, shares, state in grant.installment_states(as_of):
+        if state != "Forfeited":
+            running += shares
+        rows.append(
+            {
+                "vest_date": day,
+                "shares": shares,
+                "running": None if state == "Forfeited" else running,
+                "state": state,
+            }
+        )
     return rows
 
 
@@ -170,17 +177,23 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
         as_of, as_of_form = as_of_date(self.request)
         periods = RegistrationPeriod.objects.periods()
         deadline = grant.deadline_explained(periods)
+        deadline_then = grant.deadline_on(as_of, periods)
+        today = timezone.localdate()
         return super().get_context_data(
             as_of=as_of,
             as_of_form=as_of_form,
+            granted=grant.grant_date <= as_of,
             figures={
                 "Vested": grant.vested_shares(as_of),
                 "Exercised": grant.exercised_shares(as_of),
                 "Exercisable": grant.exercisable_shares(as_of, periods),
                 "Unvested": grant.unvested_shares(as_of),
-                "Forfeited": grant.forfeited_shares(),
+                "Forfeited": grant.forfeited_shares(as_of),
             },
-            status=status_badge(grant.status_on(as_of), grant.deadline),
+            status=status_badge(grant.status_on(as_of, periods), deadline_then.day),
+            # The deadline as known on the as-of date, where the records now say otherwise.
+            deadline_then=deadline_then if deadline_then.day != deadline.day else None,
+            can_exercise=today <= deadline.day and grant.outstanding_shares() > 0,
             deadline=deadline,
             deadline_text=explain_deadline(grant, deadline, periods),
             installments=installment_states(grant, as_of),

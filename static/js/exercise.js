@@ -28,6 +28,7 @@
     const terms = await response.json();
     document.getElementById("terms-date").textContent = terms.date;
     document.getElementById("exercisable-shares").textContent = count.format(terms.exercisable);
+    document.getElementById("exercisable-why").textContent = terms.why;
     document.getElementById("outstanding-shares").textContent = count.format(terms.outstanding);
   }
 

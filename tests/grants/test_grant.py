@@ -63,7 +63,9 @@ def refused(grant, shares, on, payment="cash") -> ValidationError:
 )
 def test_the_seed_grant_vests_as_the_exhibit_says(seed_grant, on, vested):
     assert seed_grant.vested_shares(on) == vested
-    assert seed_grant.unvested_shares(on) == 1_000_000 - vested
+    # Before its grant date the grant does not exist yet: nothing is unvested either.
+    granted = on >= seed_grant.grant_date
+    assert seed_grant.unvested_shares(on) == (1_000_000 - vested if granted else 0)
 
 
 def test_the_seed_grant_expires_on_its_term(seed_grant):
@@ -80,7 +82,12 @@ def test_after_termination_only_installments_up_to_that_date_vest(seed_grant):
     grant = OptionGrant.objects.get(pk=seed_grant.pk)
     assert grant.vested_shares(date(2009, 1, 1)) == 437_500
     assert grant.forfeited_shares() == 562_500
-    assert grant.unvested_shares(date(2007, 1, 1)) == 56_250  # the 2007-01-13 installment
+    # As of a day before the termination nothing is forfeited yet (DOMAIN.md §3).
+    assert grant.forfeited_shares(date(2007, 1, 31)) == 0
+    assert grant.forfeited_shares(date(2007, 2, 1)) == 562_500
+    assert grant.unvested_shares(date(2007, 1, 1)) == 618_750
+    assert grant.unvested_shares(date(2007, 2, 1)) == 0
+    assert grant.deadline_on(date(2007, 1, 31)).day == grant.expiration_date
     assert grant.deadline == grant.exercise_deadline() == date(2007, 5, 1)
     assert grant.exercisable_shares(date(2007, 5, 1)) == 437_500
     assert grant.exercisable_shares(date(2007, 5, 2)) == 0
@@ -230,7 +237,7 @@ def test_nothing_is_exercisable_without_any_registration(db):
 def test_more_than_exercisable_is_refused(seed_grant):
     error = refused(seed_grant, 381_251, date(2006, 12, 31))
     assert error.code == "more_than_exercisable"
-    assert "381,250 shares are exercisable" in error.message
+    assert "at most 381,250 shares can be exercised" in error.message
     seed_grant.exercise(381_250, date(2006, 12, 31))
     assert refused(seed_grant, 1000, date(2006, 12, 31)).code == "more_than_exercisable"
 
@@ -295,8 +302,13 @@ def test_a_grant_with_exercises_cannot_be_deleted(seed_grant):
 def test_a_back_dated_exercise_counts_later_exercises(registered):
     grant = make_grant([(date(2005, 7, 13), 5000), (date(2006, 7, 13), 5000)])
     grant.exercise(8000, date(2006, 8, 1))
-    # On 2006-01-01 only 5,000 were vested and 8,000 have been exercised since.
-    assert refused(grant, 1000, date(2006, 1, 1)).code == "more_than_exercisable"
+    # On 2006-01-01 5,000 were vested, but by 2006-08-01 10,000 were and 8,000 of them
+    # were exercised then: a late entry may take only the 2,000 left on that later day.
+    error = refused(grant, 3000, date(2006, 1, 1))
+    assert error.code == "more_than_exercisable"
+    assert "at most 2,000 shares" in error.message
+    assert "2006-08-01" in error.message
+    assert grant.exercise(2000, date(2006, 1, 1)).shares == 2000
 
 
 def test_a_grant_forfeited_whole_is_never_fully_exercised(registered):
@@ -316,11 +328,15 @@ def test_a_grant_forfeited_whole_is_never_fully_exercised(registered):
         assert not OptionGrant.objects.with_status_of("exercised", on).exists()
 
 
-def test_a_grant_whose_unforfeited_shares_are_all_exercised_is_fully_exercised(seed_grant):
+def test_a_grant_whose_vested_shares_are_exercised_and_rest_forfeited_is_closed(seed_grant):
     seed_grant.exercise(381_250, date(2006, 12, 31))
     person = seed_grant.optionee
     person.terminated_on, person.termination_reason = date(2007, 1, 1), "other"
     person.save()
     seed_grant.refresh_from_db()
-    assert seed_grant.status_on(date(2007, 1, 2)) == GrantStatus.EXERCISED
-    assert list(OptionGrant.objects.with_status_of("exercised", date(2007, 1, 2))) == [seed_grant]
+    # Mostly forfeited, partly exercised: not "Fully exercised" (issue 12, point 8).
+    assert seed_grant.status_on(date(2007, 1, 2)) == GrantStatus.CLOSED
+    assert list(OptionGrant.objects.with_status_of("closed", date(2007, 1, 2))) == [seed_grant]
+    assert not OptionGrant.objects.with_status_of("exercised", date(2007, 1, 2)).exists()
+    # Before the termination it was an active grant, partly exercised.
+    assert seed_grant.status_on(date(2006, 12, 31)) == GrantStatus.ACTIVE

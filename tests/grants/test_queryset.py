@@ -36,7 +36,7 @@ def per_grant(grant: OptionGrant, on: date) -> dict[str, int]:
     return {
         "vested": grant.vested_shares(on),
         "unvested": grant.unvested_shares(on),
-        "forfeited": grant.forfeited_shares(),
+        "forfeited": grant.forfeited_shares(on),
         "exercised": grant.exercised_shares(on),
         "exercisable": grant.exercisable_shares(on),
         "status": grant.status_on(on),
