@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_history import ReadOnlyHistoryAdmin
 
 from .models import Footnote, OfficerYear, Person
 
@@ -16,7 +17,7 @@ class OfficerYearInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "terminated_on", "termination_reason")
     list_filter = ("termination_reason",)
     search_fields = ("name", "officer_years__title")
@@ -35,13 +36,13 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(SimpleHistoryAdmin):
+class FootnoteAdmin(ReadOnlyHistoryAdmin):
     list_display = ("marker", "text")
     search_fields = ("text",)
 
 
 @admin.register(OfficerYear)
-class OfficerYearAdmin(SimpleHistoryAdmin):
+class OfficerYearAdmin(ReadOnlyHistoryAdmin):
     list_display = ("person", "fiscal_year", "title", "base_salary", "bonus_display", "status")
     list_filter = ("fiscal_year", "status")
     search_fields = ("person__name", "title")

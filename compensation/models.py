@@ -150,6 +150,27 @@ class Person(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("compensation:person", args=[self.pk])
 
+    def clean(self) -> None:
+        """An end of service may not leave any grant with more shares exercised than had
+        vested by the exercise dates (the installments after it never vest)."""
+        if self.pk is None or self.terminated_on is None:
+            return
+        problems = []
+        holdings = self.option_grants.prefetch_related("installments", "exercises")
+        for grant in holdings.order_by("grant_date", "pk"):
+            for problem in grant.ledger_problems(terminated_on=self.terminated_on):
+                problems.append(f"Grant of {grant.grant_date:%Y-%m-%d}: {problem}")
+        if problems:
+            raise ValidationError(
+                {
+                    "terminated_on": [
+                        f"Service cannot end on {self.terminated_on:%Y-%m-%d}: the shares "
+                        f"already exercised were not all vested by then.",
+                        *problems,
+                    ]
+                }
+            )
+
     @property
     def is_terminated(self) -> bool:
         return self.terminated_on is not None

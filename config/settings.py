@@ -162,6 +162,9 @@ LOGIN_URL = "login"
 # Two-factor sign-in (TOTP, with backup codes): required for every account unless
 # REQUIRE_2FA=0; on by default when debug is off.
 REQUIRE_2FA = envbool("REQUIRE_2FA", not DEBUG)
+# The admin's history screens show past versions but never revert to one
+# (core/admin_history.py refuses the POST as well).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 OTP_TOTP_ISSUER = "Tranche"
 # django-axes: lock a username and IP together after 5 failures for 15 minutes, and log
 # every attempt (the admin lists them under Axes).

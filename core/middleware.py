@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 
 # Pages a signed-in user may reach before the second factor is verified.
 TWO_FACTOR_OPEN = ("two-factor-setup", "two-factor-verify", "logout")
+TWO_FACTOR_OPEN_ENROLLED = ("two-factor-verify", "logout")
 
 
 class IdleSessionMiddleware:
@@ -57,9 +58,13 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if not settings.REQUIRE_2FA or not user.is_authenticated or user.is_verified():
             return None
-        if request.resolver_match.url_name in TWO_FACTOR_OPEN:
-            return None
         from django_otp import devices_for_user
 
-        target = "two-factor-verify" if any(devices_for_user(user)) else "two-factor-setup"
+        enrolled = any(devices_for_user(user, confirmed=True))
+        name = request.resolver_match.url_name
+        # Once enrolled, only the second factor opens the way: never the setup page,
+        # where a password alone would replace the owner's authenticator.
+        if name in (TWO_FACTOR_OPEN_ENROLLED if enrolled else TWO_FACTOR_OPEN):
+            return None
+        target = "two-factor-verify" if enrolled else "two-factor-setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -3,13 +3,17 @@
 import base64
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -30,6 +34,7 @@ class TokenForm(forms.Form):
 class EnrolForm(TokenForm):
     password = forms.CharField(
         label="Your password",
+        max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         required=False,
         help_text="Needed to replace a device you already have.",
@@ -47,17 +52,43 @@ def _confirmed(user) -> bool:
     return any(devices_for_user(user, confirmed=True))
 
 
+def _signed_in_with_second_factor(request, device) -> None:
+    """Mark the session verified and give it a new id: a session id seen before the
+    second factor (on a shared computer, in a log) must not become a verified one."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+def _password_failed(request, user) -> None:
+    """A wrong password on the replace-device form counts towards the sign-in lockout."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+
+
 def setup(request):
     """Enrol an authenticator app: scan the code, type a code to confirm, get backup codes.
-    Replacing an enrolled device asks for the password again."""
+    Replacing an enrolled device needs a session verified with the current authenticator
+    or a backup code, and the password again: the password alone is what an intruder
+    who has only the password has."""
     user = request.user
     replacing = _confirmed(user)
+    if replacing and not user.is_verified():
+        messages.info(
+            request,
+            "Sign in with a code from your authenticator app, or one of your backup codes, "
+            "before replacing it. Lost both? A superuser can reset your two-factor sign-in.",
+        )
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.path})}")
+    if replacing and AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
+        raise PermissionDenied("Too many failed attempts: try again later.")
     device = TOTPDevice.objects.filter(
         user=user, confirmed=False
     ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if replacing and not user.check_password(form.cleaned_data["password"]):
+            _password_failed(request, user)
             form.add_error("password", "Your password is needed to replace a device.")
         elif not device.verify_token(form.cleaned_data["token"].strip()):
             form.add_error(
@@ -67,7 +98,7 @@ def setup(request):
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             device.confirmed = True
             device.save()
-            otp_login(request, device)
+            _signed_in_with_second_factor(request, device)
             codes = _new_backup_codes(user)
             messages.success(request, "Two-factor sign-in is on.")
             return render(
@@ -101,7 +132,7 @@ def verify(request):
         if device is None:
             form.add_error("token", "That code is not valid.")
         else:
-            otp_login(request, device)
+            _signed_in_with_second_factor(request, device)
             return redirect(_safe_next(request))
     return render(request, "core/two_factor_verify.html", {"form": form})
 

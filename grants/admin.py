@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_history import ReadOnlyHistoryAdmin
 
 from .forms import ExerciseForm, InstallmentFormSet, OptionGrantAdminForm, VestingScheduleForm
 from .models import (
@@ -17,7 +18,7 @@ from .models import (
 
 
 @admin.register(StockPlan)
-class StockPlanAdmin(SimpleHistoryAdmin):
+class StockPlanAdmin(ReadOnlyHistoryAdmin):
     list_display = (
         "name",
         "shares_reserved",
@@ -30,14 +31,14 @@ class StockPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StockPrice)
-class StockPriceAdmin(SimpleHistoryAdmin):
+class StockPriceAdmin(ReadOnlyHistoryAdmin):
     list_display = ("date", "price")
     date_hierarchy = "date"
     search_fields = ("date",)
 
 
 @admin.register(RegistrationPeriod)
-class RegistrationPeriodAdmin(SimpleHistoryAdmin):
+class RegistrationPeriodAdmin(ReadOnlyHistoryAdmin):
     list_display = ("start_date", "end_date", "basis")
     search_fields = ("basis",)
 
@@ -69,7 +70,7 @@ class ExerciseInline(admin.TabularInline):
 
 
 @admin.register(OptionGrant)
-class OptionGrantAdmin(SimpleHistoryAdmin):
+class OptionGrantAdmin(ReadOnlyHistoryAdmin):
     form = OptionGrantAdminForm
     list_display = (
         "optionee",
@@ -107,6 +108,12 @@ class OptionGrantAdmin(SimpleHistoryAdmin):
         ),
         ("Authorization", {"fields": ["authorized_by", "authorized_on", "acknowledged_on"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        installments = [f for f in formsets if f.model is VestingInstallment]
+        if change and any(f.has_changed() for f in installments):
+            form.instance.withdraw_approval_for_installments()
 
     def get_urls(self):
         return [
@@ -158,7 +165,7 @@ class OptionGrantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SimpleHistoryAdmin):
+class ExerciseAdmin(ReadOnlyHistoryAdmin):
     """Exercises are recorded through OptionGrant.exercise() and never edited."""
 
     form = ExerciseForm

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -13,6 +14,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from compensation.models import OfficerYear
@@ -251,3 +253,107 @@ def test_replacing_installments_keeps_the_removed_ones_in_history(demo_data):
     deleted = VestingInstallment.history.filter(history_type="-", id__in=old)
     assert deleted.count() == 14
     assert VestingInstallment.history.filter(history_type="+").count() == 15
+
+
+def enrolled_user(username: str, **fields) -> tuple:
+    """A user with a confirmed authenticator and backup codes, as after enrolment."""
+    user = UserFactory(username=username, **fields)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="Backup codes")
+    backup.token_set.create(token="backup01")
+    return user, device
+
+
+def password_only_session(user) -> Client:
+    """A session that has passed the password step and nothing else."""
+    client = Client()
+    assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    return client
+
+
+@override_settings(REQUIRE_2FA=True)
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"role": roles.COMMITTEE},
+        {"role": roles.AUDITORS},
+        {"is_superuser": True, "is_staff": True},
+    ],
+)
+def test_a_password_alone_cannot_replace_an_enrolled_authenticator(db, fields):
+    user, device = enrolled_user("victim", **fields)
+    attacker = password_only_session(user)
+    # The setup page sends a session without the second factor to the code prompt.
+    response = attacker.get("/account/two-factor/setup/")
+    assert response.status_code == 302
+    assert response.url.startswith("/account/two-factor/verify/")
+    attacker_key = TOTPDevice(user=user, confirmed=False)
+    attacker_key.save()
+    response = attacker.post(
+        "/account/two-factor/setup/",
+        {"token": f"{totp(attacker_key.bin_key):06d}", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == device
+    assert StaticToken.objects.filter(device__user=user, token="backup01").exists()
+    assert attacker.get("/grants/").url.startswith("/account/two-factor/verify/")
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_a_backup_code_opens_the_way_to_replace_a_lost_authenticator(db):
+    user, device = enrolled_user("member", role=roles.COMMITTEE)
+    client = password_only_session(user)
+    before = client.session.session_key
+    assert client.post("/account/two-factor/verify/", {"token": "backup01"}).status_code == 302
+    # Passing the second factor gives the session a new id.
+    assert client.session.session_key != before
+    assert client.get("/account/two-factor/setup/").status_code == 200
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post(
+        "/account/two-factor/setup/",
+        {"token": f"{totp(new.bin_key):06d}", "password": PASSWORD},
+    )
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == new
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_wrong_passwords_on_the_replace_form_count_towards_the_lockout(db):
+    user, device = enrolled_user("member", role=roles.COMMITTEE)
+    client = password_only_session(user)
+    client.post("/account/two-factor/verify/", {"token": "backup01"})
+    client.get("/account/two-factor/setup/")
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    for _ in range(5):
+        client.post(
+            "/account/two-factor/setup/",
+            {"token": f"{totp(new.bin_key):06d}", "password": "wrong password"},
+        )
+    # Locked: neither the form nor a new sign-in with the right password gets through.
+    assert client.get("/account/two-factor/setup/").status_code == 403
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == device
+    fresh = Client()
+    fresh.post("/accounts/login/", {"username": "member", "password": PASSWORD})
+    assert "_auth_user_id" not in fresh.session
+
+
+def test_a_superuser_resets_someones_two_factor_sign_in_and_it_is_recorded(db):
+    user, device = enrolled_user("member", role=roles.COMMITTEE)
+    admin_user = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "reset_two_factor", "_selected_action": [user.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticToken.objects.filter(device__user=user).exists()
+    entry = LogEntry.objects.get(object_id=str(user.pk))
+    assert "two-factor" in entry.get_change_message().lower()
+    assert entry.user == admin_user
+    # A compensation admin (staff, not superuser) is not offered the action.
+    staff = UserFactory(username="compadmin", role=roles.ADMINS, is_staff=True)
+    other = Client()
+    other.force_login(staff)
+    other.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [user.pk]})
+    assert LogEntry.objects.count() == 1

@@ -371,13 +371,51 @@ class OptionGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.optionee}: {self.shares:,} shares granted {self.grant_date}"
 
+    # A change to one of these after the committee's approval withdraws the approval.
+    MATERIAL_FIELDS = (
+        "plan_id",
+        "optionee_id",
+        "grant_date",
+        "shares",
+        "exercise_price",
+        "option_type",
+        "expiration_date",
+        "minimum_exercise_shares",
+        "post_termination_months",
+        "disability_months",
+        "death_months",
+    )
+
     def save(self, *args, **kwargs) -> None:
         self.apply_plan_defaults()
         self.deadline = self.deadline_explained().day
+        update_fields = kwargs.get("update_fields")
+        if self.pk and self.approved_at is not None and update_fields is None:
+            stored = OptionGrant.objects.filter(pk=self.pk).values(*self.MATERIAL_FIELDS).first()
+            changed = [
+                field.removesuffix("_id")
+                for field in self.MATERIAL_FIELDS
+                if stored is not None and stored[field] != getattr(self, field)
+            ]
+            if changed:
+                self._withdraw_approval(f"{', '.join(changed)} changed")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("grants:detail", args=[self.pk])
+
+    def _withdraw_approval(self, what: str) -> None:
+        """The committee approved other terms: the grant awaits approval again, and the
+        history says why (DOMAIN.md §2: the committee approves the grant as made)."""
+        self.approved_by, self.approved_at = None, None
+        self._change_reason = f"Approval withdrawn: {what} after the committee's approval"
+
+    def withdraw_approval_for_installments(self) -> None:
+        """Installments changed on an approved grant: it awaits approval again."""
+        if self.approved_at is None:
+            return
+        self._withdraw_approval("installments changed")
+        self.save(update_fields=["approved_by", "approved_at"])
 
     # --- Terms --------------------------------------------------------------------------
 
@@ -494,8 +532,31 @@ class OptionGrant(models.Model):
             problems.append(
                 f"The installments add up to {total:,} shares, not the grant's {self.shares:,}."
             )
+        if self.pk and not problems:
+            problems.extend(self.ledger_problems(rows))
         if problems:
             raise ValidationError(problems)
+
+    def ledger_problems(
+        self, rows: Rows | None = None, terminated_on: date | None | object = ...
+    ) -> list[str]:
+        """The recorded exercises that would exercise more shares than had vested by their
+        date (and so more than the grant's shares) with these installments and this end
+        of service: each names the exercise. Empty when the ledger stays consistent."""
+        rows = self.installment_rows() if rows is None else sorted(rows)
+        ended = self.terminated_on if terminated_on is ... else terminated_on
+        problems, exercised = [], 0
+        for exercise in sorted(self.exercises.all(), key=lambda e: (e.exercise_date, e.sequence)):
+            exercised += exercise.shares
+            cutoff = min(exercise.exercise_date, ended) if ended else exercise.exercise_date
+            vested = sum(shares for day, shares in rows if day <= cutoff)
+            if exercised > vested:
+                problems.append(
+                    f"Exercise no. {exercise.sequence} ({exercise.shares:,} shares on "
+                    f"{exercise.exercise_date:%Y-%m-%d}) would make {exercised:,} shares "
+                    f"exercised by then against {vested:,} vested."
+                )
+        return problems
 
     @classmethod
     def create_with_installments(cls, installments: Rows, **fields) -> "OptionGrant":
@@ -522,8 +583,11 @@ class OptionGrant(models.Model):
         return grant
 
     def set_installments(self, rows: Rows) -> None:
-        """Replace the installments (already validated) in one transaction."""
+        """Replace the installments (already validated) in one transaction; on an
+        approved grant, a different schedule withdraws the approval."""
         with transaction.atomic():
+            if sorted(rows) != self.installment_rows():
+                self.withdraw_approval_for_installments()
             # One by one, so that the change history keeps every removed installment.
             for installment in self.installments.all():
                 installment.delete()
