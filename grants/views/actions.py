@@ -51,7 +51,9 @@ def record_exercise(request, pk: int):
         "grants.add_exercise",
         pk=pk,
     )
-    form = ExerciseRequestForm(request.POST or None)
+    # The grant page links here with the date it shows.
+    start = safe_date(request.GET.get("on")) or timezone.localdate()
+    form = ExerciseRequestForm(request.POST or None, initial={"exercise_date": start})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -65,7 +67,7 @@ def record_exercise(request, pk: int):
                 f"{exercise.exercise_date:%Y-%m-%d} for ${exercise.aggregate_price:,.2f}.",
             )
             return redirect(f"{grant.get_absolute_url()}?as_of={exercise.exercise_date}")
-    on = safe_date(request.POST.get("exercise_date")) or timezone.localdate()
+    on = safe_date(request.POST.get("exercise_date")) or start
     return render(
         request,
         "grants/exercise_form.html",

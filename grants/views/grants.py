@@ -178,7 +178,6 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
         periods = RegistrationPeriod.objects.periods()
         deadline = grant.deadline_explained(periods)
         deadline_then = grant.deadline_on(as_of, periods)
-        today = timezone.localdate()
         return super().get_context_data(
             as_of=as_of,
             as_of_form=as_of_form,
@@ -193,7 +192,10 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
             status=status_badge(grant.status_on(as_of, periods), deadline_then.day),
             # The deadline as known on the as-of date, where the records now say otherwise.
             deadline_then=deadline_then if deadline_then.day != deadline.day else None,
-            can_exercise=today <= deadline.day and grant.outstanding_shares() > 0,
+            # Offered while something is left to exercise on the shown date: not on a
+            # grant fully exercised, nor as of a day after its deadline.
+            can_exercise=grant.grant_date <= as_of <= deadline.day
+            and grant.outstanding_shares() > 0,
             deadline=deadline,
             deadline_text=explain_deadline(grant, deadline, periods),
             installments=installment_states(grant, as_of),
