@@ -191,3 +191,13 @@ class ExerciseAdmin(ReadOnlyHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # ExerciseForm.save() has recorded it through OptionGrant.exercise().
         pass
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The rules are checked again under the grant's row lock when the exercise is
+        # saved: one recorded meanwhile (a second admin, a double submit) can refuse it
+        # after the form was valid. That is a refusal to show, not a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())

@@ -4,6 +4,7 @@ import pytest
 from django.core import serializers
 
 from compensation.models import OfficerYear, Person
+from core.submissions import new_token
 from grants.models import Exercise, OptionGrant, RegistrationPeriod, StockPlan, StockPrice
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def case_table(grant, person, record, price, period):
         "installments-0-vest_date": "2007-01-03",
         "installments-0-shares": "1000",
         "action": "save",
+        "submission_token": new_token(),
     }
     return [
         (
@@ -59,7 +61,12 @@ def case_table(grant, person, record, price, period):
         ),  # before the start; not a date
         (
             f"/grants/{grant.pk}/exercise/",
-            {"exercise_date": "2007-03-01", "shares": "1000", "payment_method": "cash"},
+            {
+                "exercise_date": "2007-03-01",
+                "shares": "1000",
+                "payment_method": "cash",
+                "submission_token": new_token(),
+            },
             {"shares": BAD_WHOLE, "exercise_date": BAD_DATES, "payment_method": ["barter", ""]},
         ),
         (

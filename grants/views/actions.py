@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from compensation.models import Person
+from core import submissions
 from core.access import get_object_for_user
 
 from ..forms import REFUSAL_FIELDS, ExerciseRequestForm, TerminationForm
@@ -57,7 +58,12 @@ def record_exercise(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            exercise = grant.exercise(data["shares"], data["exercise_date"], data["payment_method"])
+            # The form's one-time token is claimed with the exercise, or not at all.
+            with transaction.atomic():
+                submissions.claim(request)
+                exercise = grant.exercise(
+                    data["shares"], data["exercise_date"], data["payment_method"]
+                )
         except ValidationError as error:
             form.add_error(REFUSAL_FIELDS.get(error.code), error)
         else:
@@ -71,7 +77,12 @@ def record_exercise(request, pk: int):
     return render(
         request,
         "grants/exercise_form.html",
-        {"grant": grant, "form": form, "terms": exercise_terms(grant, on)},
+        {
+            "grant": grant,
+            "form": form,
+            "terms": exercise_terms(grant, on),
+            "submission_token": submissions.new_token(),
+        },
     )
 
 

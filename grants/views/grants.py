@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.query import ModelIterable
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core import submissions
 from core.access import get_object_for_user
 from core.charts import step_chart
 from core.forms import as_of_date
@@ -224,8 +226,15 @@ def create_grant(request):
             formset.extra = 5
         elif form.is_valid() and formset.is_valid():
             try:
-                grant = OptionGrant.create_with_installments(formset.rows(), **form.cleaned_data)
+                # The form's one-time token is claimed with the grant, or not at all.
+                with transaction.atomic():
+                    submissions.claim(request)
+                    grant = OptionGrant.create_with_installments(
+                        formset.rows(), **form.cleaned_data
+                    )
             except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    error = ValidationError({NON_FIELD_ERRORS: error.messages})
                 for field, problems in error.message_dict.items():
                     if field == "installments":
                         formset.problems = problems
@@ -237,7 +246,12 @@ def create_grant(request):
     return render(
         request,
         "grants/grant_form.html",
-        {"form": form, "schedule": schedule, "formset": formset},
+        {
+            "form": form,
+            "schedule": schedule,
+            "formset": formset,
+            "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from compensation.models import Person
+from core.submissions import new_token
 from grants.models import Exercise, GrantStatus, OptionGrant, RegistrationPeriod
 from tests.factories import PersonFactory, RegistrationPeriodFactory, make_grant
 
@@ -136,12 +137,22 @@ def test_the_exercise_panel_shows_what_the_refusal_allows(client_for, akridge):
     assert "2007-03-01" in terms["why"]
     response = client.post(
         f"/grants/{akridge.pk}/exercise/",
-        {"shares": "137501", "exercise_date": "2006-08-01", "payment_method": "cash"},
+        {
+            "shares": "137501",
+            "exercise_date": "2006-08-01",
+            "payment_method": "cash",
+            "submission_token": new_token(),
+        },
     )
     assert "at most 137,500 shares" in response.content.decode()
     response = client.post(
         f"/grants/{akridge.pk}/exercise/",
-        {"shares": "137500", "exercise_date": "2006-08-01", "payment_method": "cash"},
+        {
+            "shares": "137500",
+            "exercise_date": "2006-08-01",
+            "payment_method": "cash",
+            "submission_token": new_token(),
+        },
     )
     assert response.status_code == 302
 

@@ -83,3 +83,37 @@ def test_concurrent_grants_never_take_a_plan_past_its_reserve():
     assert len(saved) == 2  # 2 x 4,000 fit in 10,000; a third would not
     assert all(e.error_dict["shares"][0].code == "over_plan_reserve" for e in refused)
     assert OptionGrant.objects.filter(plan=plan).count() == 2
+
+
+def test_simultaneous_identical_submissions_record_one_exercise(client_for):
+    from core.submissions import new_token
+
+    RegistrationPeriodFactory(start_date=date(2005, 1, 1))
+    grant = make_grant([(date(2005, 7, 13), 100_000)], expiration_date=date(2015, 7, 13))
+    data = {
+        "exercise_date": "2006-01-01",
+        "shares": "3000",
+        "payment_method": "cash",
+        "submission_token": new_token(),  # one page, submitted eight times at once
+    }
+    clients = [client_for("compadmin") for _ in range(THREADS)]
+    outcomes = race(lambda c: c.post(f"/grants/{grant.pk}/exercise/", data), clients)
+    assert sorted(r.status_code for r in outcomes) == [200] * (THREADS - 1) + [302]
+    assert Exercise.objects.filter(grant=grant).count() == 1
+    refused = [r for r in outcomes if r.status_code == 200]
+    assert all("already submitted" in r.content.decode() for r in refused)
+
+
+def test_concurrent_exercises_in_the_admin_are_refused_not_500(client_for):
+    RegistrationPeriodFactory(start_date=date(2005, 1, 1))
+    grant = make_grant([(date(2005, 7, 13), 10_000)], expiration_date=date(2015, 7, 13))
+    data = {
+        "grant": grant.pk,
+        "exercise_date": "2006-01-01",
+        "shares": "3000",
+        "payment_method": "cash",
+    }
+    clients = [client_for("compadmin") for _ in range(THREADS)]
+    outcomes = race(lambda c: c.post("/admin/grants/exercise/add/", data), clients)
+    assert all(r.status_code in (200, 302) for r in outcomes)
+    assert sum(e.shares for e in Exercise.objects.filter(grant=grant)) == 9000

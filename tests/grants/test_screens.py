@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from compensation.models import Person
+from core.submissions import new_token
 from grants import demo
 from grants.models import Exercise, OptionGrant, RegistrationPeriod, StockPrice
 from tests.factories import (
@@ -280,7 +281,7 @@ def test_the_officer_review_refuses_a_negative_price(client_for, seed_grant):
 def test_the_exercise_form_refuses_below_the_minimum_and_saves_nothing(client_for, seed_grant):
     url = f"/grants/{seed_grant.pk}/exercise/"
     data = {"exercise_date": "2007-03-01", "shares": "999", "payment_method": "cash"}
-    response = client_for(ADMIN).post(url, data)
+    response = client_for(ADMIN).post(url, {**data, "submission_token": new_token()})
     assert response.status_code == 200
     assert "Below the minimum" in response.content.decode()
     assert Exercise.objects.count() == 0
@@ -302,7 +303,12 @@ def test_the_exercise_form_refuses_below_the_minimum_and_saves_nothing(client_fo
 def test_every_exercise_refusal_names_its_rule(client_for, seed_grant, shares, on, message):
     response = client_for(ADMIN).post(
         f"/grants/{seed_grant.pk}/exercise/",
-        {"exercise_date": on, "shares": shares, "payment_method": "cash"},
+        {
+            "exercise_date": on,
+            "shares": shares,
+            "payment_method": "cash",
+            "submission_token": new_token(),
+        },
     )
     assert message in response.content.decode()
     assert Exercise.objects.count() == 0
@@ -312,7 +318,12 @@ def test_an_unregistered_day_is_refused_on_the_exercise_form(client_for, seed_gr
     RegistrationPeriod.objects.update(end_date=date(2007, 2, 1))
     response = client_for(ADMIN).post(
         f"/grants/{seed_grant.pk}/exercise/",
-        {"exercise_date": "2007-03-01", "shares": "1000", "payment_method": "cash"},
+        {
+            "exercise_date": "2007-03-01",
+            "shares": "1000",
+            "payment_method": "cash",
+            "submission_token": new_token(),
+        },
     )
     assert "Not registered" in response.content.decode()
     assert Exercise.objects.count() == 0
@@ -322,7 +333,12 @@ def test_a_valid_exercise_is_recorded_and_exercisable_drops(client_for, seed_gra
     client = client_for(ADMIN)
     response = client.post(
         f"/grants/{seed_grant.pk}/exercise/",
-        {"exercise_date": "2007-03-01", "shares": "10,000", "payment_method": "check"},
+        {
+            "exercise_date": "2007-03-01",
+            "shares": "10,000",
+            "payment_method": "check",
+            "submission_token": new_token(),
+        },
         follow=True,
     )
     assert "Recorded the exercise of 10,000 shares" in response.content.decode()
@@ -356,6 +372,7 @@ def new_grant_data(plan, person, rows, **changes):
         "schedule-interval_months": "3",
         "schedule-allocation": "CUMULATIVE_ROUND_DOWN",
         "action": "save",
+        "submission_token": new_token(),
     }
     for n, (day, shares) in enumerate(rows):
         data[f"installments-{n}-vest_date"] = str(day)
@@ -582,3 +599,34 @@ def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_pag
     grant.refresh_from_db()
     assert grant.approved_at is not None
     assert client.get("/grants/approvals/").context["grants"].paginator.count == 59
+
+
+def test_a_resubmitted_exercise_form_records_one_exercise(client_for, seed_grant):
+    client = client_for(ADMIN)
+    page = client.get(f"/grants/{seed_grant.pk}/exercise/")
+    token = page.context["submission_token"]
+    data = {
+        "exercise_date": "2007-03-01",
+        "shares": "10000",
+        "payment_method": "cash",
+        "submission_token": token,
+    }
+    assert client.post(f"/grants/{seed_grant.pk}/exercise/", data).status_code == 302
+    again = client.post(f"/grants/{seed_grant.pk}/exercise/", data)
+    assert "already submitted" in again.content.decode()
+    assert Exercise.objects.count() == 1
+    forged = client.post(
+        f"/grants/{seed_grant.pk}/exercise/", {**data, "submission_token": "made-up"}
+    )
+    assert "reload the page" in forged.content.decode()
+    assert Exercise.objects.count() == 1
+
+
+def test_a_resubmitted_new_grant_form_creates_one_grant(client_for, db):
+    plan, person = StockPlanFactory(), PersonFactory(name="Twice Clicked")
+    data = new_grant_data(plan, person, demo.INSTALLMENTS)
+    client = client_for(ADMIN)
+    assert client.post("/grants/new/", data).status_code == 302
+    again = client.post("/grants/new/", data)
+    assert "already submitted" in again.content.decode()
+    assert OptionGrant.objects.filter(optionee=person).count() == 1
