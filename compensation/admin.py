@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from core.admin_history import ReadOnlyHistoryAdmin
@@ -7,8 +8,30 @@ from .models import Footnote, OfficerYear, Person
 APPROVAL_FIELDS = ("status", "approved_by", "approved_at", "approval_meeting")
 
 
+class OfficerYearAdminForm(forms.ModelForm):
+    """An approved record is effective: its footnotes, like its figures, change only
+    after it is returned to proposed (the model's clean() guards the figures)."""
+
+    class Meta:
+        model = OfficerYear
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        record = self.instance
+        if record.pk and record.status == OfficerYear.Status.APPROVED and "footnotes" in data:
+            stored = set(record.footnotes.values_list("pk", flat=True))
+            if {f.pk for f in data["footnotes"]} != stored:
+                raise forms.ValidationError(
+                    "This record is approved. Return it to proposed before changing its "
+                    "footnotes; the change history keeps both the approval and the return."
+                )
+        return data
+
+
 class OfficerYearInline(admin.TabularInline):
     model = OfficerYear
+    form = OfficerYearAdminForm
     extra = 0
     fields = ("fiscal_year", "title", "base_salary", "bonus", "footnotes", *APPROVAL_FIELDS)
     # Approval happens only through the committee's approve action, never by editing.
@@ -43,6 +66,7 @@ class FootnoteAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(OfficerYear)
 class OfficerYearAdmin(ReadOnlyHistoryAdmin):
+    form = OfficerYearAdminForm
     list_display = ("person", "fiscal_year", "title", "base_salary", "bonus_display", "status")
     list_filter = ("fiscal_year", "status")
     search_fields = ("person__name", "title")

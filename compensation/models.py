@@ -313,7 +313,8 @@ class OfficerYear(models.Model):
     )
 
     objects = OfficerYearQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The footnotes too: a change to them is a change to the record.
+    history = HistoricalRecords(m2m_fields=[footnotes])
 
     class Meta:
         ordering = ["-fiscal_year", "person__name"]

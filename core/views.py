@@ -51,8 +51,11 @@ def home(request):
         context["grants_to_approve"] = list(
             OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
         )
-    if user.has_perm("compensation.view_person"):
-        context["recent_changes"] = list(
-            LogEntry.objects.select_related("user", "content_type").order_by("-action_time")[:10]
-        )
+    # Change history is for committee members and auditors; account administration
+    # (users, groups) only for superusers.
+    if user.has_perm("compensation.view_historicalperson"):
+        entries = LogEntry.objects.select_related("user", "content_type")
+        if not user.is_superuser:
+            entries = entries.exclude(content_type__app_label__in=("auth", "otp_totp", "otp_static"))
+        context["recent_changes"] = list(entries.order_by("-action_time")[:10])
     return render(request, "core/home.html", context)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from compensation.models import OfficerYear
 from grants.models import OptionGrant
@@ -59,7 +60,9 @@ def test_the_history_revert_cannot_forge_an_approved_salary(admin_client, approv
     record.base_salary = Decimal("950000")
     record.save()
     url = f"/admin/compensation/officeryear/{record.pk}/history/{approved_version.history_id}/"
-    assert admin_client.get(url).status_code == 200  # the history stays readable
+    # Compensation admins do not read the history (committee members and auditors do,
+    # see below), and nobody reverts through it.
+    assert admin_client.get(url).status_code == 403
     response = admin_client.post(
         url,
         {
@@ -73,6 +76,11 @@ def test_the_history_revert_cannot_forge_an_approved_salary(admin_client, approv
         },
     )
     assert response.status_code == 403
+    # Not even a superuser, who reads the history, can revert through it.
+    root = Client()
+    root.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    assert root.get(url).status_code == 200
+    assert root.post(url, {"base_salary": "950000", "status": "approved"}).status_code == 403
     record.refresh_from_db()
     assert record.status == OfficerYear.Status.PROPOSED
     assert record.approved_by is None
@@ -204,3 +212,67 @@ def test_installment_and_term_edits_that_would_over_exercise_are_refused(
         (date(2006, 1, 1), 5000),
         (date(2007, 1, 1), 5000),
     ]
+
+
+def test_footnotes_of_an_approved_record_change_only_after_reopening(admin_client, approver):
+    from compensation.models import Footnote
+
+    note = Footnote.objects.create(marker="1", text="Employment agreement.")
+    record = OfficerYearFactory(base_salary=Decimal("200000"))
+    record.approve(by=approver, meeting="Committee meeting")
+    data = {
+        "person": record.person_id,
+        "fiscal_year": 2006,
+        "title": record.title,
+        "base_salary": "200000.00",
+        "bonus": "",
+        "footnotes": [note.pk],
+    }
+    url = f"/admin/compensation/officeryear/{record.pk}/change/"
+    response = admin_client.post(url, data)
+    assert "Return it to proposed before changing its footnotes" in response.content.decode()
+    assert not record.footnotes.exists()
+    record.return_to_proposed(by=approver, reason="add the footnote")
+    assert admin_client.post(url, data).status_code == 302
+    # The history keeps the footnotes of each version.
+    latest = record.history.latest()
+    assert [f.footnote_id for f in latest.footnotes.all()] == [note.pk]
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("compadmin", 403), ("auditor", 200)])
+def test_the_admin_history_screens_are_for_committee_and_auditors(client_for, role, allowed):
+    record = OfficerYearFactory(base_salary=Decimal("200000"))
+    client = client_for(role)
+    if role == "auditor":
+        from django.contrib.auth.models import User
+
+        User.objects.filter(username="auditor").update(is_staff=True)
+    url = f"/admin/compensation/officeryear/{record.pk}/history/"
+    assert client.get(url).status_code == allowed
+    version = record.history.latest().history_id
+    assert client.get(f"{url}{version}/").status_code == allowed
+
+
+def test_the_dashboard_shows_changes_to_readers_of_history_and_accounts_to_no_one_else(
+    client_for, db
+):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    root_client = client_for("committee")
+    root_client.force_login(root)
+    root_client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newhire",
+            "password1": "a-long-pass-phrase-1",
+            "password2": "a-long-pass-phrase-1",
+            "usable_password": "true",
+        },
+    )
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.filter(object_repr="newhire").exists()
+    committee = client_for("auditor").get("/")
+    assert "newhire" not in committee.content.decode()
+    assert committee.context["recent_changes"] is not None
+    admin_page = client_for("compadmin").get("/")
+    assert admin_page.context.get("recent_changes") is None
