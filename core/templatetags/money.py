@@ -1,12 +1,20 @@
 """Amounts as a board book prints them: thousands separators, "n/a" kept apart from $0."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
 register = template.Library()
 
 NOT_AWARDED = "n/a"
+CENTS = Decimal("0.01")
+
+
+def round_half_up(value: Decimal, places: Decimal = CENTS) -> Decimal:
+    """One rounding rule everywhere, the one spreadsheets apply when they show a number:
+    half up, away from zero ($1,234.565 is $1,234.57). Python's format() would round half
+    to even ($1,234.56)."""
+    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def format_money(value: Decimal | int | None, none: str = "") -> str:
@@ -14,7 +22,7 @@ def format_money(value: Decimal | int | None, none: str = "") -> str:
         return none
     value = Decimal(value)
     sign = "-" if value < 0 else ""
-    value = abs(value)
+    value = round_half_up(abs(value))
     if value == value.to_integral_value():
         return f"{sign}${value:,.0f}"
     return f"{sign}${value:,.2f}"
@@ -76,7 +84,7 @@ def signed_money(value):
 def percent(value):
     if value is None:
         return ""
-    return f"{'+' if value > 0 else ''}{Decimal(value):.1f}%"
+    return f"{'+' if value > 0 else ''}{round_half_up(Decimal(value), Decimal('0.1')):.1f}%"
 
 
 @register.filter
