@@ -30,6 +30,7 @@ def exercise_terms(grant: OptionGrant, on) -> dict:
     most that can be recorded on the date is what check_exercise allows (rule 4), which
     exercises dated later can reduce below the shares exercisable on that day."""
     most, why = grant.most_to_record(on)
+    claimed = grant.claimed_installment_dates()
     return {
         "date": on.isoformat(),
         "exercisable": most,
@@ -37,8 +38,13 @@ def exercise_terms(grant: OptionGrant, on) -> dict:
         "why": why,
         "outstanding": grant.outstanding_shares(),
         "minimum": grant.minimum_exercise_shares,
+        # Exception (a) is used once per installment: claimed ones are no longer offered.
         "small_installments": sorted(
-            {s for _, s in grant.installment_rows() if s < grant.minimum_exercise_shares}
+            {
+                s
+                for day, s in grant.installment_rows()
+                if s < grant.minimum_exercise_shares and day not in claimed
+            }
         ),
         "price": str(grant.exercise_price),
     }

@@ -21,11 +21,15 @@
     output.textContent = money.format((BigInt(text) * BigInt(cents)).toString() / 10000);
   }
 
+  let latest = 0; // answers can arrive out of order: only the newest request's counts
+
   async function showTerms() {
     if (!when.value) return;
+    const asked = ++latest;
     const response = await fetch(form.dataset.termsUrl + "?on=" + encodeURIComponent(when.value));
-    if (!response.ok) return;
+    if (!response.ok || asked !== latest) return;
     const terms = await response.json();
+    if (asked !== latest) return;
     document.getElementById("terms-date").textContent = terms.date;
     document.getElementById("exercisable-shares").textContent = count.format(terms.exercisable);
     document.getElementById("exercisable-why").textContent = terms.why;
