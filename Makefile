@@ -2,10 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := $(BIN)/python manage.py
 # Development and tests run with DEBUG on (a development secret key is allowed then);
 # production sets DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY instead of using make.
 export DJANGO_DEBUG ?= 1
+# make echoes each command it runs; with the variable written out, an echoed command
+# works when copied to a shell (without it, a shell gets production's settings).
+DEV_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG)
+MANAGE = $(DEV_ENV) $(BIN)/python manage.py
 
 .PHONY: run test setup lint check-python clean bench
 
@@ -40,8 +43,8 @@ lint: $(VENV)/.dev-installed
 # The suite runs on the database DATABASE_URL names (SQLite by default). Browser tests
 # run on their own: Playwright's sync API runs an event loop in the test's thread.
 test: $(VENV)/.dev-installed setup lint
-	$(BIN)/pytest -m "not browser"
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser
+	$(DEV_ENV) $(BIN)/pytest -m "not browser"
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(DEV_ENV) $(BIN)/pytest -m browser
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -47,8 +47,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. Generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. In development, set "
+            "DJANGO_DEBUG=1 (make does). In production, generate a key with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     # Only ever used with DEBUG on; the check above keeps it out of production.
     SECRET_KEY = "django-insecure-development-only-key-never-used-when-debug-is-off"
