@@ -10,7 +10,7 @@ export DJANGO_DEBUG ?= 1
 DEV_ENV = DJANGO_DEBUG=$(DJANGO_DEBUG)
 MANAGE = $(DEV_ENV) $(BIN)/python manage.py
 
-.PHONY: run test setup lint check-python clean bench
+.PHONY: run test setup lint check-python clean bench requirements
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tranche needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -19,12 +19,28 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# The pins: edit requirements.in or requirements-dev.in, then `make requirements` compiles
+# both files with every package's hashes, keeping the current pins (UPGRADE=1 moves each to
+# the newest release the .in files allow). pip-tools has its own venv, outside the pins.
+PIP_TOOLS := $(VENV)/pip-tools
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make requirements" $(PIP_TOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+
+$(PIP_TOOLS)/bin/pip-compile: | check-python
+	$(PYTHON) -m venv $(PIP_TOOLS)
+	$(PIP_TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+
+requirements: | $(PIP_TOOLS)/bin/pip-compile
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 setup: $(VENV)/.runtime-installed
 	$(MANAGE) migrate --noinput
