@@ -14,7 +14,7 @@ class OfficerYearAdminForm(forms.ModelForm):
 
     class Meta:
         model = OfficerYear
-        fields = "__all__"
+        fields = ["person", "fiscal_year", "title", "base_salary", "bonus", "footnotes"]
 
     def clean(self):
         data = super().clean()

@@ -56,6 +56,7 @@ def home(request):
     if user.has_perm("compensation.view_historicalperson"):
         entries = LogEntry.objects.select_related("user", "content_type")
         if not user.is_superuser:
-            entries = entries.exclude(content_type__app_label__in=("auth", "otp_totp", "otp_static"))
+            accounts = ("auth", "otp_totp", "otp_static")
+            entries = entries.exclude(content_type__app_label__in=accounts)
         context["recent_changes"] = list(entries.order_by("-action_time")[:10])
     return render(request, "core/home.html", context)
