@@ -1,7 +1,5 @@
 """The exercise deadline in words, with the rule of the agreement that set it."""
 
-from datetime import timedelta
-
 from . import rules
 from .rules import Deadline, DeadlineRule, Period
 
@@ -35,7 +33,7 @@ def explain_deadline(grant, deadline: Deadline, periods: list[Period]) -> str:
         )
     if deadline.rule == DeadlineRule.REGISTRATION_GAP:
         gaps = rules.unregistered_spans(
-            person.terminated_on + timedelta(days=1), deadline.day, periods
+            rules.add_days(person.terminated_on, 1), deadline.day, periods
         )
         described = ", ".join(f"{_d(a)} to {_d(b)}" for a, b in gaps) or "part of the window"
         return (

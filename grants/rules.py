@@ -18,13 +18,28 @@ SHORT_SWING_DAYS_AFTER = 10  # paragraph 5(b)(iv)(ii): "the tenth (10th) day aft
 SHORT_SWING_CAP = relativedelta(months=6, days=10)  # 5(b)(iv)(iii)
 
 
+def _shift(day: date, delta: timedelta | relativedelta, forward: bool) -> date:
+    """`day` moved by `delta`, stopping at the ends of the calendar. A rule's day past
+    9999-12-31 is a day that never comes, and every rule compares days, so date.max
+    stands for it (before date.min, date.min) instead of raising: the forms refuse such
+    dates (core.dates), but data stored before may hold them."""
+    try:
+        return day + delta
+    except (OverflowError, ValueError):  # timedelta overflows; relativedelta's year 10000
+        return date.max if forward else date.min
+
+
+def add_days(day: date, days: int) -> date:
+    return _shift(day, timedelta(days=days), days >= 0)
+
+
 def add_months(day: date, months: int) -> date:
     """`months` after `day`, month ends clamped: 2006-11-30 + 3 months = 2007-02-28."""
-    return day + relativedelta(months=months)
+    return _shift(day, relativedelta(months=months), months >= 0)
 
 
 def latest_expiration(grant_date: date) -> date:
-    return grant_date + relativedelta(years=MAX_TERM_YEARS)
+    return _shift(grant_date, relativedelta(years=MAX_TERM_YEARS), True)
 
 
 def merge_periods(periods: Iterable[Period]) -> list[Period]:
@@ -33,7 +48,7 @@ def merge_periods(periods: Iterable[Period]) -> list[Period]:
     for start, end in sorted(periods, key=lambda p: p[0]):
         if merged:
             last = merged[-1]
-            if last[1] is None or start <= last[1] + timedelta(days=1):
+            if last[1] is None or start <= add_days(last[1], 1):
                 if last[1] is not None and (end is None or end > last[1]):
                     last[1] = end
                 continue
@@ -78,7 +93,7 @@ def last_unregistered_day(on: date, periods: Iterable[Period]) -> date | None:
             latest = start - timedelta(days=1)
         if end is None or end >= on:
             return latest
-        cursor = end + timedelta(days=1)
+        cursor = add_days(end, 1)
     return on
 
 
@@ -93,7 +108,7 @@ def unregistered_spans(first: date, last: date, periods: Iterable[Period]) -> li
             break
         if start > cursor:
             spans.append((cursor, min(start - timedelta(days=1), last)))
-        if end is None:
+        if end is None or end >= last:
             return spans
         cursor = end + timedelta(days=1)
     if cursor <= last:
@@ -108,7 +123,7 @@ def day_registration_count_reaches(
     or `limit` if it does not by then."""
     remaining = needed
     for start, end in merge_periods(periods):
-        lo = max(start, after + timedelta(days=1))
+        lo = max(start, add_days(after, 1))
         hi = min(end or limit, limit)
         if lo > hi:
             continue
@@ -155,8 +170,8 @@ class Deadline:
 def short_swing_day(terminated_on: date, short_swing_until: date) -> date:
     """Paragraph 5(b)(iv): the earlier of L + 10 days and T + 6 months and 10 days."""
     return min(
-        short_swing_until + timedelta(days=SHORT_SWING_DAYS_AFTER),
-        terminated_on + SHORT_SWING_CAP,
+        add_days(short_swing_until, SHORT_SWING_DAYS_AFTER),
+        _shift(terminated_on, SHORT_SWING_CAP, True),
     )
 
 
@@ -192,7 +207,7 @@ def exercise_deadline(
     candidates: list[Deadline] = []
     # (iii): some day of the window is unregistered, so the option lives until it has
     # been exercisable for as many days as the window has.
-    if registered_days_between(T + timedelta(days=1), window_end, periods) < window_days:
+    if registered_days_between(add_days(T, 1), window_end, periods) < window_days:
         day = day_registration_count_reaches(T, window_days, periods, limit=expiration)
         candidates.append(capped(day, DeadlineRule.REGISTRATION_GAP))
     # (iv): an exercise after T would result in liability under section 16(b).

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
+from core.dates import LATEST_DATE
+
 from .rules import add_months
 
 
@@ -80,6 +82,13 @@ class VestingSchedule:
         rest = self.total_shares - self.immediate_shares - self.cliff_shares
         if rest > 0 and self.installments <= 0:
             problems.append(f"{rest:,} shares are left over but no installments are asked for.")
+        if not problems:
+            months = self.cliff_months + self.installments * self.interval_months
+            if add_months(self.start, months) > LATEST_DATE:
+                problems.append(
+                    f"The schedule's last installment would vest after {LATEST_DATE:%Y-%m-%d}: "
+                    f"start it earlier, or ask for fewer or shorter installments."
+                )
         return problems
 
     def rows(self) -> list[tuple[date, int]]:
