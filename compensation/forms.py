@@ -44,6 +44,8 @@ class PersonByNameField(forms.ModelChoiceField):
         value = " ".join(str(value or "").split())
         if value in self.empty_values:
             return None
+        if "\x00" in value:  # no name holds one, and PostgreSQL refuses it in a query
+            raise forms.ValidationError("Null characters are not allowed.", code="null_characters")
         person = self.queryset.filter(name=value).first()
         if person is None:
             matches = list(self.queryset.filter(name__iexact=value)[:2])
@@ -87,6 +89,13 @@ class ApprovalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Approve", css_class="btn-success"))
+
+
+class ReopenForm(forms.Form):
+    """Why an approved record returns to proposed: kept in its change history. The model
+    asks for a reason when there is none; the form bounds it (and refuses a NUL)."""
+
+    reason = forms.CharField(max_length=200, required=False)
 
 
 class OfficerReviewForm(forms.Form):

@@ -20,8 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
-FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1900, 2200
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 
 
 class Footnote(models.Model):
@@ -111,6 +113,7 @@ class Person(models.Model):
     terminated_on = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text="Last day of employment or of service as a director or consultant.",
     )
     termination_reason = models.CharField(
@@ -119,6 +122,7 @@ class Person(models.Model):
     short_swing_liability_until = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text="The last date on which an exercise would result in liability under "
         "section 16(b) of the Exchange Act, if any.",
     )

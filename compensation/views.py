@@ -18,7 +18,7 @@ from core.access import get_object_for_user
 from core.charts import line_chart
 from core.templatetags.money import format_money
 
-from .forms import ApprovalForm, OfficerReviewForm, RosterYearForm
+from .forms import ApprovalForm, OfficerReviewForm, ReopenForm, RosterYearForm
 from .models import Footnote, OfficerYear, Person
 from .tables import RosterTable
 
@@ -103,7 +103,8 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
 def person_names(request):
     """Up to 20 names containing the typed text, for the name boxes' suggestions."""
     text = " ".join(request.GET.get("q", "").split())[:200]
-    if not text:
+    # No name holds a NUL (the forms refuse one), and PostgreSQL refuses it in a query.
+    if not text or "\x00" in text:
         return JsonResponse({"names": []})
     names = Person.objects.filter(name__icontains=text).order_by("name")
     return JsonResponse({"names": list(names.values_list("name", flat=True)[:20])})
@@ -211,8 +212,11 @@ def reopen_officer_year(request):
         "compensation.change_officeryear",
         pk=request.POST.get("record") if str(request.POST.get("record", "")).isdigit() else 0,
     )
+    form = ReopenForm(request.POST)
     try:
-        record.return_to_proposed(by=request.user, reason=request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise ValidationError([f"Reason: {e}" for e in form.errors["reason"]])
+        record.return_to_proposed(by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -166,6 +166,9 @@ REQUIRE_2FA = envbool("REQUIRE_2FA", not DEBUG)
 # The admin's history screens show past versions but never revert to one
 # (core/admin_history.py refuses the POST as well).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change's reason holds what a person typed (why an approved salary was reopened, the
+# meeting that approved it) or which terms of a grant changed: kept whole, not cut to 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 OTP_TOTP_ISSUER = "Tranche"
 # django-axes: lock a username and IP together after 5 failures for 15 minutes, and log
 # every attempt (the admin lists them under Axes).
@@ -175,6 +178,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The address a sign-in comes from (core.auth.client_ip): behind DJANGO_PROXY_COUNT
+# trusted proxies, read from X-Forwarded-For; with none, the connection's own address.
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+AXES_USERNAME_CALLABLE = "core.auth.client_username"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -240,6 +247,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if envbool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (0: none, and the header,
+# which any client can send, is ignored). Sign-in lockouts count by the address read there.
+PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_PROXY_COUNT must be 0 or more.")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from compensation.forms import PersonByNameField
 from compensation.models import Person
+from core.dates import validate_date_in_range
 from core.forms import DateInput
 
 from .models import Exercise, OptionGrant, PaymentMethod
@@ -14,7 +15,11 @@ from .vesting import Allocation, VestingSchedule
 class VestingScheduleForm(forms.Form):
     """An immediate portion, a cliff, then equal installments every N months."""
 
-    start = forms.DateField(label="Schedule start", help_text="Usually the grant date.")
+    start = forms.DateField(
+        label="Schedule start",
+        help_text="Usually the grant date.",
+        validators=[validate_date_in_range],
+    )
     immediate_shares = forms.IntegerField(min_value=0, initial=0, label="Vest at the start")
     cliff_months = forms.IntegerField(min_value=0, max_value=120, initial=0, label="Cliff (months)")
     cliff_shares = forms.IntegerField(min_value=0, initial=0, label="Shares at the cliff")
@@ -172,6 +177,7 @@ class GrantForm(forms.ModelForm):
 class InstallmentRowForm(forms.Form):
     vest_date = forms.DateField(
         label="Vest date",
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
     shares = forms.IntegerField(

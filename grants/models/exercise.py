@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.dates import validate_date_in_range
+
 
 class PaymentMethod(models.TextChoices):
     CASH = "cash", "Cash"
@@ -19,7 +21,7 @@ class Exercise(models.Model):
     )
     # 1, 2, 3... per grant: unique, so two concurrent exercises cannot both be saved.
     sequence = models.PositiveIntegerField(editable=False)
-    exercise_date = models.DateField()
+    exercise_date = models.DateField(validators=[validate_date_in_range])
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     payment_method = models.CharField(
         max_length=12, choices=PaymentMethod.choices, default=PaymentMethod.CASH

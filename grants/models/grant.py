@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from compensation.models import Person
+from core.dates import validate_date_in_range
 
 from .. import rules
 from ..rules import Deadline, Period
@@ -293,7 +294,7 @@ class OptionGrant(models.Model):
 
     plan = models.ForeignKey(StockPlan, on_delete=models.PROTECT, related_name="grants")
     optionee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="option_grants")
-    grant_date = models.DateField()
+    grant_date = models.DateField(validators=[validate_date_in_range])
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     exercise_price = models.DecimalField(
         max_digits=12,
@@ -303,7 +304,8 @@ class OptionGrant(models.Model):
     )
     option_type = models.CharField(max_length=3, choices=OptionType.choices, default=OptionType.NSO)
     expiration_date = models.DateField(
-        help_text="The last day of the option's term: no more than 10 years after the grant."
+        validators=[validate_date_in_range],
+        help_text="The last day of the option's term: no more than 10 years after the grant.",
     )
     # The plan's defaults fill these when they are left empty.
     minimum_exercise_shares = models.PositiveIntegerField(
@@ -315,9 +317,12 @@ class OptionGrant(models.Model):
     authorized_by = models.CharField(
         max_length=200, blank=True, help_text="Who signed for the Board of Directors."
     )
-    authorized_on = models.DateField(null=True, blank=True)
+    authorized_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     acknowledged_on = models.DateField(
-        null=True, blank=True, help_text="When the optionee acknowledged the grant."
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text="When the optionee acknowledged the grant.",
     )
     notes = models.TextField(blank=True)
     # The compensation committee's approval of the board authorization.
@@ -931,7 +936,7 @@ class VestingInstallment(models.Model):
     """Shares that vest (become exercisable) at the start of `vest_date`."""
 
     grant = models.ForeignKey(OptionGrant, on_delete=models.CASCADE, related_name="installments")
-    vest_date = models.DateField()
+    vest_date = models.DateField(validators=[validate_date_in_range])
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     history = HistoricalRecords()
 

@@ -7,13 +7,15 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.dates import validate_date_in_range
+
 from ..rules import Period
 
 
 class StockPrice(models.Model):
     """The fair market value of the common stock on a date: that day's closing price."""
 
-    date = models.DateField(unique=True)
+    date = models.DateField(unique=True, validators=[validate_date_in_range])
     price = models.DecimalField(
         max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -85,9 +87,12 @@ class RegistrationPeriod(models.Model):
     company has determined that an exemption applies. Outside every period nothing is
     exercisable (paragraph 4)."""
 
-    start_date = models.DateField()
+    start_date = models.DateField(validators=[validate_date_in_range])
     end_date = models.DateField(
-        null=True, blank=True, help_text="Last registered day. Empty: still in effect."
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text="Last registered day. Empty: still in effect.",
     )
     basis = models.CharField(max_length=200, help_text='E.g. "Form S-8 effective".')
 
