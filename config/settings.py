@@ -209,6 +209,16 @@ STORAGES = {
     },
 }
 
+# Uploads (the import page): a file stops being read past core.imports.MAX_BYTES, neither
+# kept in memory nor written to disk beyond it. The other fields of a request are bounded
+# by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and a file larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) waits in a temporary file rather than in memory.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

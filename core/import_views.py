@@ -6,6 +6,7 @@ from django.shortcuts import render
 from compensation.imports import OPTIONAL as OFFICER_OPTIONAL
 from compensation.imports import REQUIRED as OFFICER_REQUIRED
 from compensation.imports import import_officer_years
+from core.imports import LIMITS, too_large_message
 from grants.imports import OPTIONAL as GRANT_OPTIONAL
 from grants.imports import REQUIRED as GRANT_REQUIRED
 from grants.imports import import_grants
@@ -32,7 +33,13 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds", choices=[(k, v[0]) for k, v in KINDS.items()]
     )
-    file = forms.FileField(help_text="CSV (UTF-8) or Excel .xlsx, with a header row.")
+    file = forms.FileField(help_text=f"CSV (UTF-8) or Excel .xlsx, with a header row: {LIMITS}.")
+
+    def __init__(self, *args, oversized: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if oversized:
+            # The upload handler dropped the file at the limit: say so, not "required".
+            self.fields["file"].error_messages["required"] = too_large_message()
 
 
 def import_data(request):
@@ -40,7 +47,11 @@ def import_data(request):
     allowed = [k for k, v in KINDS.items() if request.user.has_perm(v[1])]
     if not allowed:
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        oversized="file" in getattr(request, "oversized_uploads", ()),
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]

@@ -3,15 +3,48 @@ model rules as the forms, and commit all of them or none."""
 
 import csv
 import io
-from collections.abc import Callable
+import re
+import zipfile
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+# What a file may hold; the import page states them. Each is checked while the file is
+# read, so an oversized one is refused before it is read whole.
+MB = 1024 * 1024
+MAX_BYTES = 5 * MB  # the file as uploaded
+MAX_ROWS = 20_000  # below the header row
+# An .xlsx is a zip of XML: a few kilobytes can declare, or inflate to, gigabytes. Its parts
+# may inflate to this much together (a full 20,000-row grants file is about 13 MB).
+MAX_UNZIPPED_BYTES = 32 * MB
+MAX_COLUMNS = 26  # A to Z in a sheet; the widest kind of file has 12 columns
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# For the import page.
+LIMITS = (
+    f"at most {MAX_BYTES // MB} MB and {MAX_ROWS:,} rows; an .xlsx at most "
+    f"{MAX_UNZIPPED_BYTES // MB} MB once unzipped, its cells in columns A to "
+    f"{_column_letters(MAX_COLUMNS)}"
+)
 
 
 @dataclass
@@ -57,33 +90,155 @@ def read_table(upload) -> tuple[list[str], list[dict]]:
     """Header and rows of an uploaded .csv or .xlsx file, every cell as text."""
     name = (upload.name or "").lower()
     if upload.size > MAX_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(too_large_message())
+    source: Generator[Iterable, None, None]
     if name.endswith(".csv"):
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The CSV file is not UTF-8 text.") from None
-        table = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        source = _csv_rows(upload)
     elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception:
-            raise ValidationError("The Excel file cannot be read.") from None
-        table = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        source = _xlsx_rows(upload)
     else:
         raise ValidationError("Upload a .csv or .xlsx file.")
-    table = [row for row in table if any(row)]
+    table = []
+    try:
+        for row in source:
+            cells = [_cell(c) for c in row]
+            if any(cells):
+                table.append(cells)
+                if len(table) - 1 > MAX_ROWS:  # stop reading: the rest is refused anyway
+                    raise ValidationError(f"The file has more than {MAX_ROWS:,} rows.")
+    finally:
+        source.close()
     if not table:
         raise ValidationError("The file is empty.")
-    if len(table) - 1 > MAX_ROWS:
-        raise ValidationError(f"The file has more than {MAX_ROWS:,} rows.")
     header = [h.strip().lower() for h in table[0]]
     rows = [
         dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in table[1:]
     ]
     return header, rows
+
+
+def too_large_message() -> str:
+    return f"The file is larger than {MAX_BYTES // MB} MB."
+
+
+def _csv_rows(upload) -> Generator[list[str], None, None]:
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The CSV file is not UTF-8 text.") from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = (
+                f"Line {reader.line_num}: a cell is longer than "
+                f"{csv.field_size_limit():,} characters."
+            )
+        else:
+            message = f"The CSV file cannot be read at line {reader.line_num}: {error}."
+        raise ValidationError(message) from None
+
+
+def _xlsx_rows(upload) -> Generator[tuple, None, None]:
+    from openpyxl import load_workbook
+
+    check_workbook(upload)
+    upload.seek(0)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:
+        raise ValidationError("The Excel file cannot be read.") from None
+    try:
+        sheet = workbook.active
+        # The sheet's declared size is not trusted: openpyxl pads every row to it.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    except Exception:
+        raise ValidationError("The Excel file cannot be read.") from None
+    finally:
+        workbook.close()
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})[0-9]{1,7}")
+
+
+def check_workbook(upload) -> None:
+    """Refuse an .xlsx before openpyxl opens it: when its parts inflate past
+    MAX_UNZIPPED_BYTES (Python's zipfile stops a part at the size its header declares, so
+    the declared sizes are the bound), or when its sheets hold rows past the header and
+    MAX_ROWS or cells past MAX_COLUMNS. The XML streams through in small chunks, so memory
+    stays flat whatever the file declares."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNZIPPED_BYTES:
+                raise ValidationError(
+                    f"The Excel file expands to more than {MAX_UNZIPPED_BYTES // MB} MB once "
+                    f"unzipped."
+                )
+            for part in parts:
+                if not part.filename.endswith((".xml", ".rels")):
+                    continue
+                scan = _XmlScan()
+                with archive.open(part) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        scan.feed(chunk)
+                scan.feed(b"", final=True)
+    except ValidationError:
+        raise
+    except Exception:
+        raise ValidationError("The Excel file cannot be read.") from None
+
+
+class _XmlScan:
+    """Counts what openpyxl would build in memory as an XML part streams past: a sheet's
+    rows and the cells of each (by count and by position: one row numbered 1,048,576 is
+    past the limit), and the shared strings (no more than the cells that can use them)."""
+
+    def __init__(self):
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.StartElementHandler = self.start
+        self.parser.StartDoctypeDeclHandler = self.doctype
+        self.rows = self.row = self.cells = self.column = self.strings = 0
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        self.parser.Parse(data, final)
+
+    def doctype(self, *args) -> None:
+        # No part of a workbook has one; an entity declared in it could expand without end.
+        raise ValidationError("The Excel file cannot be read.")
+
+    def start(self, name: str, attrs: dict) -> None:
+        namespace, _, tag = name.rpartition("}")
+        if namespace != SHEET_NS:
+            return
+        if tag == "row":
+            self.rows += 1
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and len(number) <= 7 else self.row + 1
+            self.cells = self.column = 0
+            if max(self.rows, self.row) > MAX_ROWS + 1:
+                raise ValidationError(
+                    f"The sheet has rows past row {MAX_ROWS + 1:,} (a header and "
+                    f"{MAX_ROWS:,} rows): delete the rows below the data, or import in parts."
+                )
+        elif tag == "c":
+            self.cells += 1
+            reference = CELL_REFERENCE.fullmatch(attrs.get("r", ""))
+            self.column = _column_number(reference[1]) if reference else self.column + 1
+            if max(self.cells, self.column) > MAX_COLUMNS:
+                raise ValidationError(
+                    f"The sheet has cells past column {_column_letters(MAX_COLUMNS)}: delete "
+                    f"the columns to the right of the data."
+                )
+        elif tag == "si":
+            self.strings += 1
+            if self.strings > (MAX_ROWS + 1) * MAX_COLUMNS:
+                raise ValidationError(
+                    "The Excel file holds more text than its sheets' cells can show."
+                )
 
 
 def run_import(

@@ -71,7 +71,13 @@ def test_the_same_seed_gives_the_same_data():
 def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     output = tmp_path / "bench.json"
     call_command(
-        "bench", optionees=10, requests=2, json=str(output), skip_load=True, stdout=StringIO()
+        "bench",
+        optionees=10,
+        requests=2,
+        json=str(output),
+        skip_load=True,
+        import_rows=40,
+        stdout=StringIO(),
     )
     figures = json.loads(output.read_text())
     assert set(figures["pages"]) >= {"dashboard", "grants list", "grant page", "402(f) report"}
@@ -79,6 +85,8 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     for page in figures["pages"].values():
         assert page["main_sql_p50_ms"] > 0 and page["all_reads_sql_p50_ms"] > 0
     assert figures["exports"]["CSV, all installments"]["rows"] > 0
+    preview = figures["imports"]["grants preview, 40 rows"]
+    assert preview["rows"] == 40 and preview["errors"] == 0 and preview["peak_memory_mb"] > 0
 
 
 @pytest.mark.parametrize("as_of", [date(2016, 6, 30), date(2020, 12, 31), date(2032, 1, 1)])

@@ -1,8 +1,10 @@
 """The benchmark: page timings and query counts, export throughput and memory, and a
 load test against gunicorn, on the database DATABASE_URL names."""
 
+import argparse
 import gc
 import http.client
+import io
 import json
 import os
 import secrets
@@ -16,19 +18,26 @@ import threading
 import time
 import tracemalloc
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
 
 from core import roles
-from grants.models import OptionGrant
+from core.imports import MAX_ROWS
+from grants.imports import OPTIONAL as GRANT_OPTIONAL
+from grants.imports import REQUIRED as GRANT_REQUIRED
+from grants.imports import import_grants
+from grants.models import OptionGrant, StockPlan, StockPrice
 from reports.definitions import REPORTS
 from reports.exports import csv_lines, render_pdf, write_xlsx
 
@@ -39,6 +48,69 @@ CURSOR_CHUNK = 5000  # reports.definitions reads installments 5,000 at a time
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+IMPORT_GRANT_DATE = date(2020, 3, 2)
+
+
+def import_rows(text: str) -> int:
+    if not (text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_ROWS):
+        raise argparse.ArgumentTypeError(f"a whole number from 1 to {MAX_ROWS:,}")
+    return int(text)
+
+
+def grants_import_file(plan: str, rows: int) -> bytes:
+    """An .xlsx grants file of `rows` installments, four to a grant and every column
+    filled: at core.imports.MAX_ROWS rows, the largest file the import accepts."""
+    price = max(StockPrice.on(IMPORT_GRANT_DATE) or Decimal(0), Decimal("1.00"))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(GRANT_REQUIRED + GRANT_OPTIONAL)
+    for n in range(rows):
+        grant, k = divmod(n, 4)
+        sheet.append(
+            [
+                f"Import Benchmark Optionee {grant + 1:06d}",
+                plan,
+                IMPORT_GRANT_DATE,
+                40,
+                price,
+                date(2030, 3, 1),
+                date(2021 + k, 3, 2),
+                10,
+                "NSO",
+                10,
+                "Board of Directors",
+                IMPORT_GRANT_DATE,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def measure_import_preview(content: bytes) -> dict:
+    """Seconds and peak memory of a preview of a grants file, as the import page runs it:
+    read, check every row and grant, save nothing. Memory in a second run (tracemalloc
+    slows Python down, so that run is not timed)."""
+
+    def preview():
+        return import_grants(SimpleUploadedFile("grants.xlsx", content), commit=False)
+
+    start = time.perf_counter()
+    result = preview()
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    preview()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "file_kb": round(len(content) / 1024),
+        "rows": len(result.rows),
+        "errors": len(result.errors),
+        "seconds": round(seconds, 2),
+        "peak_memory_mb": round(peak / 1024 / 1024, 1),
+    }
 
 
 class Command(BaseCommand):
@@ -52,6 +124,12 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=20)
         parser.add_argument("--load-clients", type=int, default=16)
         parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument(
+            "--import-rows",
+            type=import_rows,
+            default=MAX_ROWS,
+            help="Rows of the grants file previewed (default: the most an import takes).",
+        )
 
     def handle(self, *args, **options):
         if OptionGrant.objects.count() < options["optionees"] * 2:
@@ -69,6 +147,7 @@ class Command(BaseCommand):
             "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
             "pages": self.pages(user, options["requests"]),
             "exports": self.exports(),
+            "imports": self.imports(options["import_rows"]),
         }
         if not options["skip_load"]:
             results["load"] = self.load_test(user, options["load_seconds"], options["load_clients"])
@@ -219,6 +298,14 @@ class Command(BaseCommand):
             "rows_per_second": round(rows / seconds) if seconds else None,
             "peak_memory_mb": round(peak / 1024 / 1024, 1),
         }
+
+    # --- imports -------------------------------------------------------------------------
+
+    @override_settings(DEBUG=False)
+    def imports(self, rows: int) -> dict:
+        plan = StockPlan.objects.order_by("pk").values_list("name", flat=True).first()
+        content = grants_import_file(plan, rows)
+        return {f"grants preview, {rows:,} rows": measure_import_preview(content)}
 
     # --- load test -----------------------------------------------------------------------
 
@@ -409,6 +496,12 @@ class Command(BaseCommand):
             out(
                 f"{label:<26}{export['rows']:>9,}{export['rows_per_second']:>10,}"
                 f"{export['peak_memory_mb']:>9}"
+            )
+        out(f"\n{'import':<26}{'rows':>9}{'errors':>8}{'file KB':>9}{'seconds':>9}{'peak MB':>9}")
+        for label, run in results["imports"].items():
+            out(
+                f"{label:<26}{run['rows']:>9,}{run['errors']:>8,}{run['file_kb']:>9,}"
+                f"{run['seconds']:>9}{run['peak_memory_mb']:>9}"
             )
         if "load" in results:
             load = results["load"]
