@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 
-from core.forms import DateInput, share_price_field
+from core.forms import DateInput, WholeNumberField, share_price_field
 
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Person
 
@@ -66,10 +66,10 @@ class PersonByNameField(forms.ModelChoiceField):
 
 
 class RosterYearForm(forms.Form):
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label="Fiscal year", min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR
     )
-    bonus_year = forms.IntegerField(
+    bonus_year = WholeNumberField(
         label="Bonus year",
         min_value=FIRST_FISCAL_YEAR,
         max_value=LAST_FISCAL_YEAR,
@@ -99,7 +99,7 @@ class ReopenForm(forms.Form):
 
 
 class OfficerReviewForm(forms.Form):
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label="Fiscal year", min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR
     )
     price = share_price_field("Default: the latest recorded closing price.")

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import MAX_NUMBER_LENGTH, AmountField, WholeNumberField
 from core.imports import ImportResult, add_validation_errors, clean_row, run_import
 
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, Person
@@ -23,9 +24,9 @@ COLUMNS = {
 
 class OfficerYearRow(forms.Form):
     name = forms.CharField(max_length=200)
-    fiscal_year = forms.IntegerField(min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR)
+    fiscal_year = WholeNumberField(min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR)
     title = forms.CharField(max_length=300)
-    base_salary = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, required=False)
+    base_salary = AmountField(min_value=0, max_digits=14, decimal_places=2, required=False)
     bonus = forms.CharField(required=False, help_text='Empty or "n/a": no bonus awarded.')
     footnotes = forms.CharField(required=False, help_text="Markers, e.g. 1 or 1;2.")
 
@@ -33,13 +34,21 @@ class OfficerYearRow(forms.Form):
         text = self.cleaned_data["bonus"].replace(",", "").replace("$", "").strip()
         if text.lower() in ("", "n/a", "na"):
             return None
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise ValidationError(f"Enter an amount of at most {MAX_NUMBER_LENGTH} characters.")
         try:
             value = Decimal(text)
         except InvalidOperation:
             raise ValidationError('Enter an amount, or "n/a" for no bonus.') from None
-        if not value.is_finite() or value < 0:
+        if not value.is_finite():
+            raise ValidationError('Enter an amount, or "n/a" for no bonus.')
+        if value < 0:
             raise ValidationError("A bonus cannot be negative.")
-        if value != value.quantize(Decimal("0.01")) or abs(value) >= Decimal("1e12"):
+        # The size first: quantize() fails on a number with more digits than the context
+        # holds, such as 1e999999.
+        if value >= Decimal("1e12"):
+            raise ValidationError("A bonus is at most $999,999,999,999.99.")
+        if value != value.quantize(Decimal("0.01")):
             raise ValidationError("Enter an amount in dollars and cents.")
         return value
 

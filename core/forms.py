@@ -1,7 +1,14 @@
 from datetime import date
 
 from django import forms
+from django.db import models
 from django.utils import timezone
+
+# A typed or imported number longer than this is refused before it is converted:
+# "1e999999" is eight characters, but a million digits once made into an int.
+MAX_NUMBER_LENGTH = 30
+# The most shares a count can hold: a PositiveIntegerField on every database.
+MAX_SHARES = 2_147_483_647
 
 
 class DateInput(forms.DateInput):
@@ -10,9 +17,37 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class BoundedNumberField(forms.Field):
+    """Refuses text longer than MAX_NUMBER_LENGTH before the number field parses it."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value.strip()) > MAX_NUMBER_LENGTH:
+            raise forms.ValidationError(
+                f"Enter a number of at most {MAX_NUMBER_LENGTH} characters.", code="too_long"
+            )
+        return super().to_python(value)
+
+
+class WholeNumberField(BoundedNumberField, forms.IntegerField):
+    pass
+
+
+class AmountField(BoundedNumberField, forms.DecimalField):
+    pass
+
+
+def bounded_number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """A model form's field (Meta.formfield_callback), numbers bounded in length."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", AmountField)
+    elif isinstance(db_field, models.IntegerField) and not db_field.choices:
+        kwargs.setdefault("form_class", WholeNumberField)
+    return db_field.formfield(**kwargs)
+
+
 def share_price_field(help_text: str) -> forms.DecimalField:
     """An optional share price in dollars, to four decimals."""
-    return forms.DecimalField(
+    return AmountField(
         label="Share price ($)",
         min_value=0,
         max_digits=12,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from compensation.forms import PersonByNameField
 from compensation.models import Person
 from core.dates import validate_date_in_range
-from core.forms import DateInput
+from core.forms import MAX_SHARES, DateInput, WholeNumberField, bounded_number_formfield
 
 from .models import Exercise, OptionGrant, PaymentMethod
 from .vesting import Allocation, VestingSchedule
@@ -20,13 +20,17 @@ class VestingScheduleForm(forms.Form):
         help_text="Usually the grant date.",
         validators=[validate_date_in_range],
     )
-    immediate_shares = forms.IntegerField(min_value=0, initial=0, label="Vest at the start")
-    cliff_months = forms.IntegerField(min_value=0, max_value=120, initial=0, label="Cliff (months)")
-    cliff_shares = forms.IntegerField(min_value=0, initial=0, label="Shares at the cliff")
-    installments = forms.IntegerField(
+    immediate_shares = WholeNumberField(
+        min_value=0, max_value=MAX_SHARES, initial=0, label="Vest at the start"
+    )
+    cliff_months = WholeNumberField(min_value=0, max_value=120, initial=0, label="Cliff (months)")
+    cliff_shares = WholeNumberField(
+        min_value=0, max_value=MAX_SHARES, initial=0, label="Shares at the cliff"
+    )
+    installments = WholeNumberField(
         min_value=0, max_value=600, initial=12, label="Then, installments"
     )
-    interval_months = forms.IntegerField(
+    interval_months = WholeNumberField(
         min_value=1, max_value=120, initial=3, label="Every (months)"
     )
     allocation = forms.ChoiceField(
@@ -96,6 +100,7 @@ class OptionGrantAdminForm(forms.ModelForm):
     class Meta:
         model = OptionGrant
         fields = GRANT_FIELDS
+        formfield_callback = bounded_number_formfield
         widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
     def __init__(self, *args, **kwargs):
@@ -156,6 +161,7 @@ class GrantForm(forms.ModelForm):
     class Meta:
         model = OptionGrant
         fields = GRANT_FIELDS
+        formfield_callback = bounded_number_formfield
         field_classes = {"optionee": PersonByNameField}
         help_texts = {"optionee": "Type a name: people on record are suggested."}
         widgets = {
@@ -180,7 +186,7 @@ class InstallmentRowForm(forms.Form):
         validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
-    shares = forms.IntegerField(
+    shares = WholeNumberField(
         min_value=1,
         max_value=2_000_000_000,
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
@@ -225,6 +231,7 @@ class ExerciseRequestForm(forms.Form):
 REFUSAL_FIELDS = {
     "whole_shares": "shares",
     "positive_shares": "shares",
+    "too_many_shares": "shares",
     "more_than_exercisable": "shares",
     "minimum_exercise": "shares",
     "before_grant": "exercise_date",

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from compensation.models import Person
+from core.forms import MAX_SHARES, AmountField, WholeNumberField
 from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
 
 from .models import OptionGrant, OptionType, StockPlan
@@ -42,13 +43,13 @@ class GrantRow(forms.Form):
     optionee = forms.CharField(max_length=200)
     plan = forms.CharField(max_length=200)
     grant_date = forms.DateField()
-    shares = forms.IntegerField(min_value=1, max_value=2_000_000_000)
-    exercise_price = forms.DecimalField(min_value=0, max_digits=12, decimal_places=4)
+    shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
+    exercise_price = AmountField(min_value=0, max_digits=12, decimal_places=4)
     expiration_date = forms.DateField()
     vest_date = forms.DateField()
-    vest_shares = forms.IntegerField(min_value=1, max_value=2_000_000_000)
+    vest_shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
     option_type = forms.ChoiceField(choices=[("", "")] + OptionType.choices, required=False)
-    minimum_exercise_shares = forms.IntegerField(min_value=1, required=False)
+    minimum_exercise_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES, required=False)
     authorized_by = forms.CharField(max_length=200, required=False)
     authorized_on = forms.DateField(required=False)
 

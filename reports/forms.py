@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
 from core import forms as core_forms
-from core.forms import DateInput, share_price_field
+from core.forms import DateInput, WholeNumberField, share_price_field
 from grants.models import OptionGrant
 
 
@@ -13,7 +13,7 @@ def latest_salary_year() -> int:
 
 
 class YearMixin(forms.Form):
-    year = forms.IntegerField(
+    year = WholeNumberField(
         label="Fiscal year",
         min_value=FIRST_FISCAL_YEAR,
         max_value=LAST_FISCAL_YEAR,
@@ -26,7 +26,7 @@ class YearMixin(forms.Form):
 
 
 class OfficerCompensationForm(YearMixin):
-    bonus_year = forms.IntegerField(
+    bonus_year = WholeNumberField(
         label="Bonus year",
         min_value=FIRST_FISCAL_YEAR,
         max_value=LAST_FISCAL_YEAR,

@@ -26,8 +26,11 @@ class Exercise(models.Model):
     payment_method = models.CharField(
         max_length=12, choices=PaymentMethod.choices, default=PaymentMethod.CASH
     )
+    # 22 digits hold any product of a share count (at most 2,147,483,647: ten digits) and a
+    # price (at most 99,999,999.9999: eight, and four decimals), so no exercise the grant's
+    # terms allow overflows its column.
     aggregate_price = models.DecimalField(
-        max_digits=18, decimal_places=4, help_text="Shares x exercise price, due in full."
+        max_digits=22, decimal_places=4, help_text="Shares x exercise price, due in full."
     )
     fair_market_value = models.DecimalField(
         max_digits=12,
@@ -37,7 +40,7 @@ class Exercise(models.Model):
         help_text="The closing price on the exercise date, where one is recorded.",
     )
     spread = models.DecimalField(
-        max_digits=18,
+        max_digits=22,
         decimal_places=4,
         null=True,
         blank=True,

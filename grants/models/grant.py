@@ -913,11 +913,22 @@ class OptionGrant(models.Model):
 
 
 def _whole_shares(shares) -> int:
-    """Parse a share count: a whole, positive number (paragraph 3: "only whole shares")."""
+    """Parse a share count: a whole, positive number (paragraph 3: "only whole shares") that
+    a share column holds. The text's length and the number's size are checked before int():
+    int(Decimal("1e999999")) alone builds a million-digit number, and "1e999999999" more
+    than a worker's memory."""
     if isinstance(shares, bool | date | datetime):
         raise ValidationError("Shares must be a number.", code="whole_shares")
     try:
-        value = Decimal(str(shares).strip().replace(",", ""))
+        text = str(shares).strip().replace(",", "")
+    except ValueError:  # an int past Python's 4,300-digit limit for str()
+        text = None
+    if text is None or len(text) > 30:
+        raise ValidationError(
+            "Shares must be a whole number of at most 30 characters.", code="whole_shares"
+        )
+    try:
+        value = Decimal(text)
     except Exception:
         raise ValidationError(
             f"Shares must be a whole number, not {shares!r}.", code="whole_shares"
@@ -929,6 +940,11 @@ def _whole_shares(shares) -> int:
         )
     if value <= 0:
         raise ValidationError("The number of shares must be positive.", code="positive_shares")
+    if value > 2_147_483_647:  # the most a share count (PositiveIntegerField) holds
+        raise ValidationError(
+            "Too many shares: no grant holds more than 2,147,483,647 shares.",
+            code="too_many_shares",
+        )
     return int(value)
 
 
