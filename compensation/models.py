@@ -175,10 +175,6 @@ class Person(models.Model):
                 }
             )
 
-    @property
-    def is_terminated(self) -> bool:
-        return self.terminated_on is not None
-
 
 class OfficerYearQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> "OfficerYearQuerySet":

@@ -840,7 +840,7 @@ class OptionGrant(models.Model):
             )
             raise ValidationError(
                 f"More than exercisable: at most {available:,} shares can be exercised on "
-                f"{on:%Y-%m-%d}{later}; {count:,} were asked for.",
+                f"{on:%Y-%m-%d}{later}; {count:,} {'was' if count == 1 else 'were'} asked for.",
                 code="more_than_exercisable",
             )
         minimum = self.minimum_exercise_shares
