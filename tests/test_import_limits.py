@@ -79,7 +79,7 @@ def test_a_tiny_workbook_declaring_a_huge_sheet_is_refused_before_its_rows_are_r
     response = post(admin, content)
     assert response.status_code == 200
     # The refusal of the scan that runs before openpyxl opens the file; counting the rows
-    # read would say "The file has more than 20,000 rows".
+    # read would say "The file has more than {MAX_ROWS} rows".
     assert f"The sheet has rows past row {MAX_ROWS + 1:,}" in response.content.decode()
     assert response.context["result"] is None
     assert saved() == before
@@ -156,7 +156,7 @@ def test_a_csv_cell_longer_than_the_csv_modules_limit_is_refused_with_a_message(
 
 def test_the_import_page_states_its_limits(admin):
     page = admin.get("/imports/").content.decode()
-    assert "at most 5 MB and 20,000 rows" in page and "32 MB once unzipped" in page
+    assert f"at most 5 MB and {MAX_ROWS:,} rows" in page and "32 MB once unzipped" in page
 
 
 def test_the_benchmark_previews_a_grants_file_and_reports_its_peak_memory():
