@@ -784,19 +784,38 @@ class OptionGrant(models.Model):
                 room, limited_by = later, day
         return max(0, room), limited_by
 
-    def most_to_record(self, on: date) -> tuple[int, str]:
-        """The most shares an exercise dated `on` could be recorded for now (every rule
-        but the minimum and the payment), and why, when something limits it."""
+    def _date_refusal(self, on: date) -> ValidationError | None:
+        """Rules 2 and 3 of an exercise: why nothing at all can be exercised on `on` (before
+        the grant, after the deadline, not registered), or None."""
         if on < self.grant_date:
-            return 0, f"The option was granted on {self.grant_date:%Y-%m-%d}."
+            return ValidationError(
+                f"Before the grant: the option was granted on {self.grant_date:%Y-%m-%d} and "
+                f"cannot be exercised on {on:%Y-%m-%d}.",
+                code="before_grant",
+            )
         deadline = self.deadline_explained()
         if on > deadline.day:
-            return (
-                0,
-                f"The last day to exercise was {deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
+            return ValidationError(
+                f"After the deadline: the last day to exercise this option was "
+                f"{deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
+                code="after_deadline",
             )
         if not RegistrationPeriod.objects.covering(on).exists():
-            return 0, "The shares are not registered on that day (paragraph 4)."
+            return ValidationError(
+                f"Not registered: on {on:%Y-%m-%d} the shares are not registered under the "
+                f"Securities Act and no exemption is recorded, so nothing is exercisable "
+                f"(paragraph 4).",
+                code="not_registered",
+            )
+        return None
+
+    def most_to_record(self, on: date) -> tuple[int, str]:
+        """The most shares an exercise dated `on` could be recorded for now (every rule
+        but the minimum and the payment), and why, when something limits it: the same
+        rules check_exercise() applies."""
+        refusal = self._date_refusal(on)
+        if refusal is not None:
+            return 0, refusal.message
         room, limited_by = self.exercise_room(on)
         if limited_by is not None:
             return room, (
@@ -810,26 +829,9 @@ class OptionGrant(models.Model):
         """Apply every rule of an exercise (DOMAIN.md "Exercise") without saving anything.
         Returns the whole number of shares; raises ValidationError naming the broken rule."""
         count = _whole_shares(shares)
-        if on < self.grant_date:
-            raise ValidationError(
-                f"Before the grant: the option was granted on {self.grant_date:%Y-%m-%d} and "
-                f"cannot be exercised on {on:%Y-%m-%d}.",
-                code="before_grant",
-            )
-        deadline = self.deadline_explained()
-        if on > deadline.day:
-            raise ValidationError(
-                f"After the deadline: the last day to exercise this option was "
-                f"{deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
-                code="after_deadline",
-            )
-        if not RegistrationPeriod.objects.covering(on).exists():
-            raise ValidationError(
-                f"Not registered: on {on:%Y-%m-%d} the shares are not registered under the "
-                f"Securities Act and no exemption is recorded, so nothing is exercisable "
-                f"(paragraph 4).",
-                code="not_registered",
-            )
+        refusal = self._date_refusal(on)
+        if refusal is not None:
+            raise refusal
         available, limited_by = self.exercise_room(on)
         if count > available:
             later = (
