@@ -31,7 +31,7 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
 # the newest release the .in files allow). pip-tools has its own venv, outside the pins.
 PIP_TOOLS := $(VENV)/pip-tools
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make requirements" $(PIP_TOOLS)/bin/pip-compile --quiet \
-	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links \
 	$(if $(UPGRADE),--upgrade)
 
 $(PIP_TOOLS)/bin/pip-compile: | check-python
