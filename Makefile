@@ -51,9 +51,13 @@ run: setup
 	@$(MANAGE) demo_accounts
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# ruff, the layers (import-linter: the contracts in pyproject.toml), types (mypy with
+# django-stubs over the apps) and migrations that match the models.
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(DEV_ENV) $(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
 
 # The suite runs on the database DATABASE_URL names (SQLite by default). Browser tests

@@ -17,7 +17,8 @@ class OfficerYearAdminForm(forms.ModelForm):
         fields = ["person", "fiscal_year", "title", "base_salary", "bonus", "footnotes"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         record = self.instance
         if record.pk and record.status == OfficerYear.Status.APPROVED and "footnotes" in data:
             stored = set(record.footnotes.values_list("pk", flat=True))

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 
@@ -31,6 +32,7 @@ class PersonNameInput(forms.TextInput):
 class PersonByNameField(forms.ModelChoiceField):
     """A person chosen by name (names are unique); the case need not match."""
 
+    queryset: QuerySet[Person]  # always set: __init__ gives every person
     widget = PersonNameInput
     default_error_messages = {
         "invalid_choice": "No one named “%(value)s” is on record. Add the person first.",

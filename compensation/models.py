@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,13 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _MoneyDigits = {"max_digits": 14, "decimal_places": 2}
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 
 
@@ -48,61 +55,10 @@ class Footnote(models.Model):
         return sorted(found.values(), key=lambda f: f.marker)
 
 
-class PersonQuerySet(models.QuerySet):
-    # The facts of a person that the exercise deadlines of their grants depend on.
-    DEADLINE_FIELDS = frozenset(
-        {"terminated_on", "termination_reason", "short_swing_liability_until"}
-    )
-
-    # Bulk writes skip save(), so they refresh the stored exercise deadlines themselves
-    # (DOMAIN.md §3), in the same transaction. bulk_update() needs no override: Django's
-    # runs update() on each batch. delete() needs none either: a person with grants
-    # cannot be deleted (PROTECT).
-
-    def update(self, **kwargs) -> int:
-        if not self.DEADLINE_FIELDS.intersection(kwargs):
-            return super().update(**kwargs)
-        with transaction.atomic(using=self.db):
-            # Read the people first: the filter may name a field the update changes.
-            pks = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            refresh_deadlines_of(pks)
-        return count
-
-    update.alters_data = True
-
-    def bulk_create(
-        self,
-        objs,
-        batch_size=None,
-        ignore_conflicts=False,
-        update_conflicts=False,
-        update_fields=None,
-        unique_fields=None,
-    ) -> list["Person"]:
-        with transaction.atomic(using=self.db):
-            people = super().bulk_create(
-                objs, batch_size, ignore_conflicts, update_conflicts, update_fields, unique_fields
-            )
-            # A new person has no grants yet: only an upsert changes someone who may.
-            # With update_conflicts, PostgreSQL and SQLite set every pk.
-            if update_conflicts:
-                refresh_deadlines_of([p.pk for p in people if p.pk is not None])
-        return people
-
-    bulk_create.alters_data = True
-
-
-def refresh_deadlines_of(person_pks: list[int], chunk: int = 500) -> None:
-    """Refresh the stored exercise deadlines of these people's grants. The grants are
-    reached through the reverse relation: compensation does not import grants."""
-    grants = Person._meta.get_field("option_grants").related_model._default_manager
-    for start in range(0, len(person_pks), chunk):
-        grants.filter(optionee__in=person_pks[start : start + chunk]).refresh_deadlines()
-
-
 class Person(models.Model):
-    """An optionee and, in the years they hold a title, an executive officer."""
+    """An optionee and, in the years they hold a title, an executive officer. The end of
+    service is a fact about the person kept here; what it does to the person's equity
+    (forfeiture, exercise windows) is the grants layer's, which records it."""
 
     class TerminationReason(models.TextChoices):
         OTHER = "other", "Other (any reason or none)"
@@ -127,7 +83,6 @@ class Person(models.Model):
         "section 16(b) of the Exchange Act, if any.",
     )
 
-    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -145,35 +100,8 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # The exercise deadlines of this person's grants depend on the termination.
-            self.option_grants.refresh_deadlines()
-
     def get_absolute_url(self) -> str:
         return reverse("compensation:person", args=[self.pk])
-
-    def clean(self) -> None:
-        """An end of service may not leave any grant with more shares exercised than had
-        vested by the exercise dates (the installments after it never vest)."""
-        if self.pk is None or self.terminated_on is None:
-            return
-        problems = []
-        holdings = self.option_grants.prefetch_related("installments", "exercises")
-        for grant in holdings.order_by("grant_date", "pk"):
-            for problem in grant.ledger_problems(terminated_on=self.terminated_on):
-                problems.append(f"Grant of {grant.grant_date:%Y-%m-%d}: {problem}")
-        if problems:
-            raise ValidationError(
-                {
-                    "terminated_on": [
-                        f"Service cannot end on {self.terminated_on:%Y-%m-%d}: the shares "
-                        f"already exercised were not all vested by then.",
-                        *problems,
-                    ]
-                }
-            )
 
 
 class OfficerYearQuerySet(models.QuerySet):
@@ -315,6 +243,17 @@ class OfficerYear(models.Model):
     objects = OfficerYearQuerySet.as_manager()
     # The footnotes too: a change to them is a change to the record.
     history = HistoricalRecords(m2m_fields=[footnotes])
+
+    if TYPE_CHECKING:
+        # Set by OfficerYearQuerySet's annotations, on the records it returns.
+        prior_salary: Decimal | None  # with_prior_salary()
+        salary_change: Decimal | None  # with_salary_change()
+        salary_change_pct: Decimal | None
+        has_bonus_record: bool  # with_bonus_for()
+        year_bonus: Decimal | None
+        bonus_status: str | None
+        # Read by django-simple-history when the record is saved: the change's reason.
+        _change_reason: str
 
     class Meta:
         ordering = ["-fiscal_year", "person__name"]

@@ -5,7 +5,6 @@ from . import views
 app_name = "compensation"
 urlpatterns = [
     path("officers/", views.RosterView.as_view(), name="roster"),
-    path("review/", views.officer_review, name="review"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
     path("people/names.json", views.person_names, name="person-names"),
     path("records/<int:pk>/approve/", views.approve_officer_year, name="approve"),

@@ -1,15 +1,10 @@
-from datetime import date
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_tables2.views import SingleTableView
@@ -18,7 +13,7 @@ from core.access import get_object_for_user
 from core.charts import line_chart
 from core.templatetags.money import format_money
 
-from .forms import ApprovalForm, OfficerReviewForm, ReopenForm, RosterYearForm
+from .forms import ApprovalForm, ReopenForm, RosterYearForm
 from .models import Footnote, OfficerYear, Person
 from .tables import RosterTable
 
@@ -57,6 +52,7 @@ class RosterView(PermissionRequiredMixin, SingleTableView):
         if self.year is None:
             # Empty, but with the roster's annotations: the table sorts on them.
             return OfficerYear.objects.for_roster(0, 0).none()
+        assert self.bonus_year is not None  # get() chooses one whenever there is a year
         return OfficerYear.objects.for_roster(self.year, self.bonus_year)
 
     def get_table_kwargs(self):
@@ -131,75 +127,6 @@ def approve_officer_year(request, pk: int):
             )
         return redirect(f"{reverse('compensation:roster')}?year={record.fiscal_year}")
     return render(request, "compensation/approve.html", {"record": record, "form": form})
-
-
-@permission_required("compensation.view_officeryear", raise_exception=True)
-def officer_review(request):
-    """DOMAIN.md §1: for a fiscal year, each officer's salary history and bonus, their
-    grants, and the in-the-money value of their outstanding unexercisable options at a
-    share price the committee types."""
-    from grants.models import OptionGrant, StockPrice
-
-    latest_price = StockPrice.objects.order_by("-date").first()
-    form = OfficerReviewForm(request.GET or None)
-    valid = form.is_valid() if form.is_bound else False
-    year = form.cleaned_data["year"] if valid else OfficerYear.objects.default_year()
-    context = {"form": form, "year": year, "latest_price": latest_price, "officers": []}
-    if year is None or (form.is_bound and not valid):
-        return render(request, "compensation/officer_review.html", context)
-    price = form.cleaned_data.get("price") if valid else None
-    if price is None and latest_price is not None:
-        price = latest_price.price
-    as_of = (form.cleaned_data.get("as_of") if valid else None) or min(
-        timezone.localdate(), date(year, 12, 31)
-    )
-    if not form.is_bound:
-        form = OfficerReviewForm(initial={"year": year, "price": price, "as_of": as_of})
-    bonus_year = OfficerYear.objects.default_bonus_year(year)
-    records = list(
-        OfficerYear.objects.for_year(year)
-        .with_bonus_for(bonus_year)
-        .select_related("person")
-        .order_by(F("base_salary").desc(nulls_last=True), "person__name")
-        .prefetch_related(
-            Prefetch(
-                "person__officer_years",
-                queryset=OfficerYear.objects.order_by("fiscal_year"),
-                to_attr="salary_history",
-            )
-        )
-    )
-    grants = (
-        OptionGrant.objects.filter(optionee__in=[r.person_id for r in records])
-        .select_related("plan")
-        .outstanding(as_of)
-        .with_vesting_totals(as_of)
-        .with_in_the_money_value(price or Decimal(0))
-        .order_by("grant_date")
-    )
-    by_person: dict[int, list] = {}
-    for grant in grants:
-        by_person.setdefault(grant.optionee_id, []).append(grant)
-    officers = []
-    for record in records:
-        own = by_person.get(record.person_id, [])
-        officers.append(
-            {
-                "record": record,
-                "grants": own,
-                "unvested": sum(g.unvested for g in own),
-                "value": sum((g.unvested_value for g in own), Decimal(0)),
-            }
-        )
-    context.update(
-        form=form,
-        price=price,
-        as_of=as_of,
-        bonus_year=bonus_year,
-        officers=officers,
-        total_value=sum((o["value"] for o in officers), Decimal(0)),
-    )
-    return render(request, "compensation/officer_review.html", context)
 
 
 @require_POST

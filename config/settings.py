@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "compensation",
     "grants",
     "reports",
+    "workspace",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +107,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and IP before the password check.
     "axes.backends.AxesStandaloneBackend",
-    "core.auth.PermissionsBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -181,7 +183,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # trusted proxies, read from X-Forwarded-For; with none, the connection's own address.
 AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
 AXES_USERNAME_CALLABLE = "core.auth.client_username"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"

@@ -6,6 +6,7 @@ admin.site.site_header = "Tranche administration"
 admin.site.site_title = "Tranche"
 
 urlpatterns = [
+    path("", include("workspace.urls")),
     path("", include("core.urls")),
     path("compensation/", include("compensation.urls")),
     path("grants/", include("grants.urls")),

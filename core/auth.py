@@ -1,32 +1,9 @@
-"""Authentication backend: Django's ModelBackend, with a user's permissions read in one
-query instead of two.
-
-Every page checks permissions (the views and the navigation), so ModelBackend's two
-queries (the user's own permissions, then their groups') run on every request. Here one
-query reads both; the result is the same set, cached on the user object for the request
-as ModelBackend caches it.
-
-And what the sign-in lockout counts by: the client's address and the username."""
+"""What the sign-in lockout counts by: the client's address and the username."""
 
 import ipaddress
 
+from axes.conf import settings as axes_settings
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
-
-
-class PermissionsBackend(ModelBackend):
-    def get_all_permissions(self, user_obj, obj=None):
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
-            return set()
-        if not hasattr(user_obj, "_perm_cache"):
-            permissions = Permission.objects.all()
-            if not user_obj.is_superuser:
-                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            rows = permissions.values_list("content_type__app_label", "codename")
-            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows.order_by()}
-        return user_obj._perm_cache
 
 
 def client_ip(request) -> str | None:
@@ -65,5 +42,7 @@ def client_username(request, credentials: dict | None = None) -> str | None:
     that column, and PostgreSQL answered 500. No account has such a name: cutting it merges
     no real usernames' attempts."""
     source = credentials or getattr(request, "data", request.POST)
-    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    # django-axes' settings module gives the setting its default (the user model's
+    # USERNAME_FIELD) when the project's settings leave it out.
+    username = source.get(axes_settings.AXES_USERNAME_FORM_FIELD)
     return None if username is None else str(username)[:AXES_USERNAME_LENGTH]

@@ -1,5 +1,6 @@
 """Small server-rendered SVG charts: no JavaScript, no CDN, and they print."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -94,8 +95,8 @@ def step_chart(
     end: date,
     y_max: int,
     y_format,
-    markers: list[tuple[date, str, str]] = (),
-    dots: list[tuple[date, int, str]] = (),
+    markers: Sequence[tuple[date, str, str]] = (),
+    dots: Sequence[tuple[date, int, str]] = (),
     width: int = 760,
     height: int = 260,
     left: int = 90,

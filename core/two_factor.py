@@ -41,7 +41,7 @@ class EnrolForm(TokenForm):
     )
 
 
-def _safe_next(request, default="home"):
+def _safe_next(request, default="workspace:home"):
     target = request.GET.get("next") or request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target

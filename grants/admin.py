@@ -4,9 +4,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from compensation.admin import PersonAdmin
+from compensation.models import Person
 from core.admin_history import ReadOnlyHistoryAdmin
 
-from .forms import ExerciseForm, InstallmentFormSet, OptionGrantAdminForm, VestingScheduleForm
+from .forms import (
+    EndOfServiceChecks,
+    ExerciseForm,
+    InstallmentFormSet,
+    OptionGrantAdminForm,
+    VestingScheduleForm,
+)
 from .models import (
     Exercise,
     OptionGrant,
@@ -15,6 +23,7 @@ from .models import (
     StockPrice,
     VestingInstallment,
 )
+from .models.service import DEADLINE_FIELDS, record_end_of_service
 
 
 @admin.register(StockPlan)
@@ -201,3 +210,19 @@ class ExerciseAdmin(ReadOnlyHistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect(request.get_full_path())
+
+
+# The end of service is recorded by the grants layer: the people's admin checks it against
+# the person's exercises and refreshes the exercise deadlines of their grants.
+admin.site.unregister(Person)
+
+
+@admin.register(Person)
+class PersonWithEquityAdmin(PersonAdmin):
+    form = EndOfServiceChecks
+
+    def save_model(self, request, obj, form, change):
+        if change and DEADLINE_FIELDS.intersection(form.changed_data):
+            record_end_of_service(obj)
+        else:
+            super().save_model(request, obj, form, change)

@@ -1,3 +1,7 @@
+import copy
+from collections.abc import Sequence
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +13,7 @@ from core.dates import validate_date_in_range
 from core.forms import MAX_SHARES, DateInput, WholeNumberField, bounded_number_formfield
 
 from .models import Exercise, OptionGrant, PaymentMethod
+from .models.service import DEADLINE_FIELDS, check_end_of_service
 from .vesting import Allocation, VestingSchedule
 
 
@@ -46,7 +51,8 @@ class VestingScheduleForm(forms.Form):
         self.helper.form_tag = False
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         if self.errors or not self.total_shares:
             return data
         schedule = VestingSchedule(total_shares=self.total_shares, **data)
@@ -103,11 +109,6 @@ class OptionGrantAdminForm(forms.ModelForm):
         formfield_callback = bounded_number_formfield
         widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The inline formset checks the installments as submitted.
-        self.instance.installments_checked_by_form = True
-
 
 class ExerciseForm(forms.ModelForm):
     """Record an exercise. The grant's rules decide; a refusal names the rule."""
@@ -121,7 +122,8 @@ class ExerciseForm(forms.ModelForm):
         fields = ["grant", "exercise_date", "shares", "payment_method"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         grant, on = data.get("grant"), data.get("exercise_date")
         if grant is None or on is None or "shares" not in data:
             return data
@@ -194,7 +196,7 @@ class InstallmentRowForm(forms.Form):
 
 
 class BaseInstallmentRowFormSet(forms.BaseFormSet):
-    problems: list[str] = ()
+    problems: Sequence[str] = ()
 
     def rows(self) -> list:
         return [
@@ -204,8 +206,12 @@ class BaseInstallmentRowFormSet(forms.BaseFormSet):
         ]
 
 
-InstallmentRowFormSet = forms.formset_factory(
-    InstallmentRowForm, formset=BaseInstallmentRowFormSet, extra=6, max_num=600
+# formset_factory() returns a subclass of `formset`; its stub says only BaseFormSet.
+InstallmentRowFormSet = cast(
+    type[BaseInstallmentRowFormSet],
+    forms.formset_factory(
+        InstallmentRowForm, formset=BaseInstallmentRowFormSet, extra=6, max_num=600
+    ),
 )
 
 
@@ -228,7 +234,8 @@ class ExerciseRequestForm(forms.Form):
         self.helper.form_tag = False
 
 
-REFUSAL_FIELDS = {
+# Keyed by the refusal's code: ValidationError.code, which may be None.
+REFUSAL_FIELDS: dict[str | None, str] = {
     "whole_shares": "shares",
     "positive_shares": "shares",
     "too_many_shares": "shares",
@@ -241,7 +248,26 @@ REFUSAL_FIELDS = {
 }
 
 
-class TerminationForm(forms.ModelForm):
+class EndOfServiceChecks(forms.ModelForm):
+    """A form that edits a person's end of service: the end of service as typed is checked
+    against the person's exercises (grants.models.service), and the view or admin that
+    saves it records it through record_end_of_service()."""
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
+        edited = copy.copy(self.instance)
+        for field in DEADLINE_FIELDS:
+            if field in data:
+                setattr(edited, field, data[field])
+        try:
+            check_end_of_service(edited)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
+class TerminationForm(EndOfServiceChecks):
     class Meta:
         model = Person
         fields = ["terminated_on", "termination_reason", "short_swing_liability_until"]

@@ -16,6 +16,8 @@ Period = tuple[date, date | None]
 MAX_TERM_YEARS = 10
 SHORT_SWING_DAYS_AFTER = 10  # paragraph 5(b)(iv)(ii): "the tenth (10th) day after"
 SHORT_SWING_CAP = relativedelta(months=6, days=10)  # 5(b)(iv)(iii)
+# A day later than every fact: "as of FAR_FUTURE" means with everything recorded.
+FAR_FUTURE = date(9999, 12, 31)
 
 
 def _shift(day: date, delta: timedelta | relativedelta, forward: bool) -> date:

@@ -6,7 +6,7 @@ from .models import GrantStatus, OptionGrant
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     GrantStatus.ACTIVE: "text-bg-success",
     GrantStatus.TERMINATED: "text-bg-warning",
     GrantStatus.EXPIRED: "text-bg-secondary",
@@ -26,19 +26,25 @@ class GrantTable(tables.Table):
     """Columns for the header, sorting and pagination; the rows themselves are written
     by grants/_grant_table.html from the annotated records."""
 
+    # Many grants share a date (or a name, a price...): every order ends with the primary
+    # key, so that a grant never shows on two pages, or on none. The grant date's is
+    # descending with the date ascending, so that newest first ("-grant_date", "pk") reads
+    # the grant_list_order index.
     optionee = tables.Column(
-        accessor="optionee__name", order_by="optionee__name", verbose_name="Optionee"
+        accessor="optionee__name", order_by=("optionee__name", "pk"), verbose_name="Optionee"
     )
-    plan = tables.Column(accessor="plan__name", order_by="plan__name", verbose_name="Plan")
-    grant_date = tables.Column(verbose_name="Granted")
-    shares = tables.Column(attrs=NUMBER)
-    exercise_price = tables.Column(verbose_name="Price", attrs=NUMBER)
-    vested = tables.Column(attrs=NUMBER)
-    exercisable = tables.Column(attrs=NUMBER)
-    unvested = tables.Column(attrs=NUMBER)
+    plan = tables.Column(accessor="plan__name", order_by=("plan__name", "pk"), verbose_name="Plan")
+    grant_date = tables.Column(verbose_name="Granted", order_by=("grant_date", "-pk"))
+    shares = tables.Column(attrs=NUMBER, order_by=("shares", "pk"))
+    exercise_price = tables.Column(
+        verbose_name="Price", attrs=NUMBER, order_by=("exercise_price", "pk")
+    )
+    vested = tables.Column(attrs=NUMBER, order_by=("vested", "pk"))
+    exercisable = tables.Column(attrs=NUMBER, order_by=("exercisable", "pk"))
+    unvested = tables.Column(attrs=NUMBER, order_by=("unvested", "pk"))
     # The deadline as known on the as-of date (a later termination is not known yet).
-    deadline = tables.Column(verbose_name="Deadline", order_by="deadline_as_of")
-    status = tables.Column()
+    deadline = tables.Column(verbose_name="Deadline", order_by=("deadline_as_of", "pk"))
+    status = tables.Column(order_by=("status", "pk"))
 
     class Meta:
         model = OptionGrant

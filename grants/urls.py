@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, approvals, grants, market
+from .views import actions, grants, market
 
 app_name = "grants"
 urlpatterns = [
@@ -21,5 +21,4 @@ urlpatterns = [
         market.RegistrationPeriodUpdate.as_view(),
         name="registration-edit",
     ),
-    path("approvals/", approvals.approvals, name="approvals"),
 ]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,7 +49,11 @@ class Report:
     title: str
     description: str
     form_class: type[forms.Form]
-    columns: list[Column]
+
+    if TYPE_CHECKING:
+        # A class attribute, or a property where the columns depend on the parameters.
+        @property
+        def columns(self) -> list[Column]: ...
 
     def __init__(self, params: dict):
         self.params = params
@@ -60,7 +65,8 @@ class Report:
         if not form.is_valid():
             raise ValidationError(
                 [
-                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+                    # An ErrorList yields its messages as str.
+                    f"{form.fields[f].label if f in form.fields else f}: {' '.join(map(str, e))}"
                     for f, e in form.errors.items()
                 ]
             )
@@ -84,5 +90,16 @@ class Report:
                 value = f"{value:%Y-%m-%d}"
             elif isinstance(value, Decimal):
                 value = format_price(value)
-            result.append((label, str(value)))
+            result.append((str(label), str(value)))
         return result
+
+
+# What a cell says when there is no amount to show.
+NA = "n/a"
+NOT_VALUED = "not valued"
+NOT_RECORDED = "not recorded"
+NOT_APPROVED = "not approved"
+PROPOSED_NOTE = (
+    '"Proposed": a salary or bonus that awaits the Compensation Committee\'s approval; it '
+    "is not yet effective and is shown for information only, never as an amount."
+)

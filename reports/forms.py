@@ -35,7 +35,8 @@ class OfficerCompensationForm(YearMixin):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         if data.get("year") and not data.get("bonus_year"):
             data["bonus_year"] = OfficerYear.objects.default_bonus_year(data["year"])
         return data
@@ -79,7 +80,8 @@ class VestingScheduleForm(forms.Form):
     end = forms.DateField(label="To", required=False, widget=DateInput())
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("The end date is before the start date.")
         return data

@@ -4,7 +4,13 @@ from itertools import islice
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -88,6 +94,7 @@ def _defaults(report_class) -> dict:
 
 def export_response(report, export: str):
     filename = f"{report.name}-{timezone.localdate():%Y-%m-%d}.{export}"
+    response: HttpResponseBase
     if export == "csv":
         response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
     elif export == "xlsx":

@@ -134,7 +134,10 @@ def build(history, on: date) -> None:
             person.terminated_on, person.termination_reason = ended, reason
             if reason == "other" and short_swing is not None:
                 person.short_swing_liability_until = ended + timedelta(days=short_swing)
+            # Saved as drawn, without record_end_of_service()'s check against the
+            # exercises (drawn independently), with the deadlines refreshed as it would.
             person.save()
+            OptionGrant.objects.filter(optionee=person).refresh_deadlines()
 
 
 def cut_to(on: date) -> None:

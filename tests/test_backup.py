@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from grants.models import OptionGrant, StockPrice
+from grants.models.service import record_end_of_service
 from reports.definitions import REPORTS
 from reports.exports import csv_lines
 
@@ -78,7 +79,7 @@ def test_a_dump_restored_into_the_other_engine_gives_identical_reports(tmp_path)
     grant.exercise(10_000, date(2007, 3, 1), "regulation_t")
     person = grant.optionee
     person.terminated_on, person.termination_reason = date(2007, 6, 1), "disability"
-    person.save()
+    record_end_of_service(person)
     before = {name: report_csv(name) for name in REPORTS}
 
     dump = tmp_path / "backup.json"

@@ -14,6 +14,7 @@ from compensation.models import Person
 from core.submissions import new_token
 from grants import rules
 from grants.models import OptionGrant, RegistrationPeriod, VestingInstallment
+from grants.models.service import record_end_of_service
 from tests.factories import PersonFactory, RegistrationPeriodFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,7 @@ def test_a_termination_or_short_swing_date_at_the_end_of_the_calendar_is_refused
 def test_a_registration_period_at_the_ends_of_the_calendar_is_refused(admin, grant, start, end):
     person = grant.optionee
     person.terminated_on, person.termination_reason = date(2007, 1, 1), "other"
-    person.save()
+    record_end_of_service(person)
     before = snapshot()
     response = admin.post(
         "/grants/registration/new/", {"start_date": start, "end_date": end, "basis": "S-8"}

@@ -9,7 +9,6 @@ from openpyxl import Workbook
 
 from compensation.models import OfficerYear, Person
 from grants.models import OptionGrant, StockPlan, VestingInstallment
-from grants.pool import shares_in_use
 from tests.factories import StockPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +161,7 @@ def test_a_grant_whose_installments_do_not_sum_is_refused_whole(admin):
 
 def test_a_grant_past_the_plans_reserve_is_refused_and_nothing_is_saved(admin):
     plan = StockPlan.objects.get(name="2000 Stock Option Plan")
-    plan.shares_reserved = shares_in_use(plan, date(2006, 3, 1)) + 4000
+    plan.shares_reserved = plan.shares_in_use(date(2006, 3, 1)) + 4000
     plan.save()
     text = "\n".join([GRANTS_HEADER, *grant_rows("First Grantee"), *grant_rows("Second")])
     before = OptionGrant.objects.count()

@@ -17,10 +17,10 @@ READ = {C, A, U}
 # url name -> (roles allowed to GET, roles allowed to POST); anyone else gets 403.
 # "Allowed" means not refused: a form may answer 200 with errors, a POST-only action 405.
 EXPECTED = {
-    "home": (ALL, ALL),
-    "import": ({A}, {A}),
-    "history": ({C, U}, {C, U}),
-    "object-history": ({C, U}, {C, U}),
+    "workspace:home": (ALL, ALL),
+    "workspace:import": ({A}, {A}),
+    "workspace:history": ({C, U}, {C, U}),
+    "workspace:object-history": ({C, U}, {C, U}),
     "security": (ALL, ALL),
     "two-factor-setup": (ALL, ALL),
     "two-factor-verify": (ALL, ALL),
@@ -28,7 +28,7 @@ EXPECTED = {
     "login": (ALL, ALL),
     "logout": (ALL, ALL),
     "compensation:roster": (READ, READ),
-    "compensation:review": (READ, READ),
+    "workspace:review": (READ, READ),
     "compensation:person": (READ, READ),
     "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
@@ -46,7 +46,7 @@ EXPECTED = {
     "grants:registration-add": ({A}, {A}),
     "grants:registration-edit": ({A}, {A}),
     "grants:approve": (ALL, {C}),  # POST only
-    "grants:approvals": ({C}, {C}),
+    "workspace:approvals": ({C}, {C}),
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
 }
@@ -81,7 +81,7 @@ def objects(demo_data):
         "grants:price-edit": {"pk": StockPrice.objects.first().pk},
         "grants:registration-edit": {"pk": RegistrationPeriod.objects.first().pk},
         "reports:report": {"name": "plan-pool"},
-        "object-history": {"model": "optiongrant", "pk": grant.pk},
+        "workspace:object-history": {"model": "optiongrant", "pk": grant.pk},
     }
 
 

@@ -131,3 +131,20 @@ def test_filtering_by_status_finds_the_grants_whose_status_is_that(on):
         assert got == expected, status
         found |= got
     assert found == {g.pk for g in grants}  # every grant has exactly one status
+
+
+def test_scale_data_refuses_a_database_with_records_it_did_not_make(demo_data):
+    # The demo's officers, plans and registration period are not the generator's.
+    with pytest.raises(
+        CommandError, match=r"did not generate \(5 people, 2 stock plans, 1 registration period\)"
+    ):
+        generate()
+    assert not OptionGrant.objects.filter(optionee__name__startswith="Scale optionee").exists()
+    with pytest.raises(CommandError, match="--force"):
+        call_command("bench", optionees=10, skip_load=True, stdout=StringIO())
+
+
+def test_scale_data_writes_beside_other_records_when_forced(demo_data):
+    before = OptionGrant.objects.count()
+    call_command("generate_scale_data", optionees=10, seed=2, force=True, stdout=StringIO())
+    assert OptionGrant.objects.count() > before

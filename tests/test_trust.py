@@ -21,6 +21,7 @@ from compensation.models import OfficerYear
 from core import roles
 from core.middleware import IdleSessionMiddleware
 from grants.models import OptionGrant
+from grants.models.service import record_end_of_service
 from tests.factories import OfficerYearFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +238,7 @@ def test_the_history_page_shows_a_field_by_field_diff(client_for, demo_data):
     grant = OptionGrant.objects.get()
     person = grant.optionee
     person.terminated_on, person.termination_reason = date(2007, 2, 1), "other"
-    person.save()
+    record_end_of_service(person)
     html = client_for("auditor").get(f"/history/optiongrant/{grant.pk}/").content.decode()
     assert "Deadline" in html and "2015-07-13" in html and "2007-05-01" in html
     index = client_for("committee").get("/history/").content.decode()

@@ -42,7 +42,11 @@ def format_price(value: Decimal | None) -> str:
     if value is None or value == "":
         return ""
     value = Decimal(value).normalize()
-    places = max(2, -value.as_tuple().exponent)
+    exponent = value.as_tuple().exponent
+    # A price is a finite number (a letter marks NaN or infinity, which no form or
+    # DecimalField takes).
+    assert isinstance(exponent, int)
+    places = max(2, -exponent)
     return f"${value:,.{places}f}"
 
 

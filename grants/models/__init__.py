@@ -1,7 +1,9 @@
 from .exercise import Exercise, PaymentMethod
-from .grant import GrantStatus, OptionGrant, OptionGrantQuerySet, OptionType, VestingInstallment
+from .grant import OptionGrant, OptionType
+from .installment import VestingInstallment
 from .market import RegistrationPeriod, StockPrice
 from .plan import StockPlan
+from .querysets import GrantStatus, OptionGrantQuerySet
 
 __all__ = [
     "Exercise",

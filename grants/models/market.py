@@ -1,3 +1,4 @@
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.dates import validate_date_in_range
 
 from ..rules import Period
+from .plan import StockPlan
 
 
 class StockPrice(models.Model):
@@ -36,7 +38,7 @@ class StockPrice(models.Model):
         return f"{self.date}: ${self.price}"
 
     @classmethod
-    def on(cls, day: date) -> Decimal | None:
+    def on(cls, day: datetime.date) -> Decimal | None:
         """The recorded fair market value on `day`, or None when none is recorded."""
         return cls.objects.filter(date=day).values_list("price", flat=True).first()
 
@@ -60,8 +62,9 @@ class RegistrationPeriodQuerySet(models.QuerySet):
         return result
 
     # As QuerySet.delete: never RegistrationPeriod.objects.delete(), which would delete all.
-    delete.alters_data = True
-    delete.queryset_only = True
+    # (setattr: mypy does not model attributes set on functions.)
+    setattr(delete, "alters_data", True)  # noqa: B010
+    setattr(delete, "queryset_only", True)  # noqa: B010
 
     def update(self, **kwargs) -> int:
         if not {"start_date", "end_date"}.intersection(kwargs):
@@ -71,15 +74,17 @@ class RegistrationPeriodQuerySet(models.QuerySet):
             refresh_registration_dependent_deadlines()
         return count
 
-    update.alters_data = True
+    setattr(update, "alters_data", True)  # noqa: B010
 
-    def bulk_create(self, objs, *args, **kwargs) -> list["RegistrationPeriod"]:
+    # Unannotated, as QuerySet.bulk_create(): this class is generic in its model (the
+    # django-stubs plugin makes it so), which an annotation here cannot name.
+    def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             refresh_registration_dependent_deadlines()
         return created
 
-    bulk_create.alters_data = True
+    setattr(bulk_create, "alters_data", True)  # noqa: B010
 
 
 class RegistrationPeriod(models.Model):
@@ -133,7 +138,8 @@ class RegistrationPeriod(models.Model):
 
 def refresh_registration_dependent_deadlines() -> None:
     """Registration only moves the deadlines of grants whose optionee left for an
-    "other" reason (paragraph 5(b)(iii)); refresh those."""
-    from .grant import OptionGrant
-
-    OptionGrant.objects.filter(optionee__termination_reason="other").refresh_deadlines()
+    "other" reason (paragraph 5(b)(iii)); refresh those. Every grant is made under a
+    plan, and the grants are reached through their plans: the grant model reads the
+    registration periods, so this module does not import it."""
+    for plan in StockPlan.objects.all():
+        plan.grants.filter(optionee__termination_reason="other").refresh_deadlines()

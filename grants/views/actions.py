@@ -15,6 +15,7 @@ from core.access import get_object_for_user
 
 from ..forms import REFUSAL_FIELDS, ExerciseRequestForm, TerminationForm
 from ..models import OptionGrant, RegistrationPeriod
+from ..models.service import record_end_of_service
 
 
 def safe_date(value: str | None):
@@ -110,6 +111,8 @@ def exercise_terms_json(request, pk: int):
 def termination_preview(person: Person) -> list[dict]:
     """Each of the person's grants with the deadline and forfeited shares the (unsaved)
     termination would give; computed by the grants' own methods."""
+    ended = person.terminated_on
+    assert ended is not None  # TerminationForm requires the date
     periods = RegistrationPeriod.objects.periods()
     rows = []
     for grant in person.option_grants.select_related("plan").prefetch_related("installments"):
@@ -119,7 +122,7 @@ def termination_preview(person: Person) -> list[dict]:
                 "grant": grant,
                 "deadline": grant.deadline_explained(periods),
                 "current_deadline": grant.deadline,
-                "vested": grant.vested_shares(person.terminated_on),
+                "vested": grant.vested_shares(ended),
                 "forfeited": grant.forfeited_shares(),
             }
         )
@@ -134,10 +137,13 @@ def record_termination(request, pk: int):
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "confirm":
-            with transaction.atomic():
-                form.save()  # Person.save() refreshes the grants' stored deadlines
-            messages.success(request, f"Recorded the end of {person}'s service.")
-            return redirect(person)
+            try:
+                record_end_of_service(form.instance)
+            except ValidationError as error:  # an exercise recorded meanwhile
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Recorded the end of {person}'s service.")
+                return redirect(person)
         preview = termination_preview(form.instance)
     return render(
         request,

@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.db.models.query import ModelIterable
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.rows import BoundRows
 
 from core import submissions
 from core.access import get_object_for_user
@@ -52,9 +53,6 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     COMPUTED = {"vested", "exercisable", "unvested", "status"}
 
     def get_queryset(self):
-        def annotate(queryset):
-            return queryset.with_vesting_totals(self.as_of).with_status(self.as_of)
-
         # A grant exists from its grant date (DOMAIN.md §3).
         base = (
             OptionGrant.objects.filter(grant_date__lte=self.as_of)
@@ -63,61 +61,48 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         )
         sort = self.request.GET.get("sort", "").lstrip("-")
         status = self.request.GET.get("status")
+        self.figures_per_page = False
         if status in GrantStatus.values:
             # The filter's own status = X then holds for every row.
-            return PageAnnotatedQuerySet.wrap(base.with_status_of(status, self.as_of), None)
+            return base.with_status_of(status, self.as_of)
         if sort in self.COMPUTED or status:
-            return PageAnnotatedQuerySet.wrap(annotate(base), None)
+            return self.figures(base)
         # Otherwise page through plain rows and compute the figures for the shown page
         # only: with OFFSET, PostgreSQL would compute them for every skipped row too.
-        return PageAnnotatedQuerySet.wrap(base, annotate)
+        self.figures_per_page = True
+        return base
+
+    def figures(self, queryset: OptionGrantQuerySet) -> OptionGrantQuerySet:
+        return queryset.with_vesting_totals(self.as_of).with_status(self.as_of)
+
+    def get_table_pagination(self, table):
+        options = super().get_table_pagination(table)
+        if self.figures_per_page:
+            options.update(paginator_class=FiguresPerPagePaginator, figures=self.figures)
+        return options
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(as_of=self.as_of, **kwargs)
 
 
-class PageAnnotatedQuerySet(OptionGrantQuerySet):
-    """The grants list's queryset: a stable order, and (with `page_annotate`) slices
-    fetched in two steps: the page's ids in the requested order, then those rows with
-    the (costly) annotations."""
+class FiguresPerPagePaginator(Paginator):
+    """Pages through the grants' plain rows, then reads the shown page's rows again with
+    the (costly) figures: `figures` annotates a queryset of grants. Uses the paginator's
+    hook for the page's objects (Paginator._get_page)."""
 
-    page_annotate = None
+    def __init__(self, object_list, per_page, *, figures, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.figures = figures
 
-    @classmethod
-    def wrap(cls, queryset, annotate):
-        wrapped = queryset._chain()
-        wrapped.__class__ = cls
-        wrapped.page_annotate = annotate
-        return wrapped
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.page_annotate = self.page_annotate
-        return clone
-
-    def order_by(self, *fields):
-        # Many grants share a date (or a name, a price...): the primary key breaks ties,
-        # so a grant never shows on two pages, or on none.
-        if fields and not {"pk", "-pk", "id", "-id"} & set(fields):
-            fields = (*fields, "pk")
-        return super().order_by(*fields)
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice) or self.page_annotate is None:
-            return super().__getitem__(key)
-        plain = self._chain()
-        plain.page_annotate = None
-        ids = list(plain[key].values_list("pk", flat=True))
-        rows = self.page_annotate(
-            OptionGrant.objects.filter(pk__in=ids).select_related("optionee", "plan")
-        ).in_bulk(ids)
-        return [rows[pk] for pk in ids]
-
-    def __iter__(self):
-        # Iterating the whole queryset (not a page) yields annotated rows too.
-        if self.page_annotate is None or self._iterable_class is not ModelIterable:
-            return super().__iter__()
-        return iter(self[:])
+    def _get_page(self, rows: BoundRows, number, paginator):
+        ids = list(rows.data.values_list("pk", flat=True))
+        plain = OptionGrant.objects.filter(pk__in=ids).select_related("optionee", "plan")
+        found = self.figures(plain).in_bulk(ids)
+        shown = BoundRows(
+            data=[found[pk] for pk in ids], table=rows.table, pinned_data=rows.pinned_data
+        )
+        # django-stubs leaves out this hook (Django's Paginator._get_page, "for subclasses").
+        return super()._get_page(shown, number, paginator)  # type: ignore[misc]
 
 
 def installment_states(grant: OptionGrant, as_of) -> list[dict]:

@@ -5,6 +5,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
+from django.views.generic.base import TemplateResponseMixin
+from django.views.generic.edit import ModelFormMixin
 from django_tables2 import SingleTableView
 
 from core.tables import DateColumn, EditLinkColumn
@@ -51,7 +53,12 @@ class StockPriceList(PermissionRequiredMixin, SingleTableView):
     template_name = "grants/stockprice_list.html"
 
 
-class StockPriceEdit(PermissionRequiredMixin, SuccessMessageMixin):
+# The create and update views' common part. Its bases after the mixins are those of
+# CreateView and UpdateView that it configures and extends: the views' order of
+# classes (MRO) is the same as without them.
+class StockPriceEdit(
+    PermissionRequiredMixin, SuccessMessageMixin, TemplateResponseMixin, ModelFormMixin
+):
     raise_exception = True
     model = StockPrice
     fields = ["date", "price"]
@@ -82,7 +89,9 @@ class RegistrationPeriodList(PermissionRequiredMixin, SingleTableView):
     template_name = "grants/registrationperiod_list.html"
 
 
-class RegistrationPeriodEdit(PermissionRequiredMixin, SuccessMessageMixin):
+class RegistrationPeriodEdit(
+    PermissionRequiredMixin, SuccessMessageMixin, TemplateResponseMixin, ModelFormMixin
+):
     raise_exception = True
     model = RegistrationPeriod
     fields = ["start_date", "end_date", "basis"]

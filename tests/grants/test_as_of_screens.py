@@ -9,6 +9,7 @@ import pytest
 from compensation.models import Person
 from core.submissions import new_token
 from grants.models import Exercise, GrantStatus, OptionGrant, RegistrationPeriod
+from grants.models.service import record_end_of_service
 from tests.factories import PersonFactory, RegistrationPeriodFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def akridge(demo_data) -> OptionGrant:
 def end_service(person: Person, on: date, reason: str = "other", short_swing=None) -> None:
     person.terminated_on, person.termination_reason = on, reason
     person.short_swing_liability_until = short_swing
-    person.save()
+    record_end_of_service(person)
 
 
 def oea_row(client) -> list[str]:

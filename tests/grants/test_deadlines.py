@@ -1,7 +1,8 @@
 """The stored exercise deadline follows the rules after every write path (DOMAIN.md §3,
 last bullet): single saves, the admin's bulk delete, QuerySet update/delete and
-bulk_create/bulk_update of registration periods, people and grants. check_deadlines
-reports (and with --fix repairs) any grant where it does not."""
+bulk_create/bulk_update of registration periods and grants, and the end of service
+recorded through the grants layer. check_deadlines reports (and with --fix repairs) any
+grant where it does not."""
 
 from datetime import date
 from io import StringIO
@@ -13,6 +14,7 @@ from django.test import Client
 from compensation.models import Person
 from grants import demo
 from grants.models import OptionGrant, RegistrationPeriod
+from grants.models.service import record_end_of_service, update_people
 from tests.factories import PersonFactory, UserFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,7 @@ def grant(before_gap, after_gap):
 def terminated_grant(grant):
     person = grant.optionee
     person.terminated_on, person.termination_reason = TERMINATED, "other"
-    person.save()
+    record_end_of_service(person)
     grant.refresh_from_db()
     return grant
 
@@ -130,47 +132,55 @@ def test_the_manager_has_no_delete_of_every_period(db):
 # --- People ---------------------------------------------------------------------------
 
 
-def test_queryset_update_of_a_termination_refreshes_deadlines(grant, bridge):
+# The end of service is recorded by the grants layer (grants.models.service): the person's
+# record (compensation) knows nothing of grants.
+
+
+def test_recording_an_end_of_service_refreshes_deadlines(grant, bridge):
+    person = Person.objects.get(pk=grant.optionee_id)
+    person.terminated_on, person.termination_reason = TERMINATED, "death"
+    record_end_of_service(person)
+    assert stored_deadline(grant) == date(2008, 8, 1)
+    assert stored_deadlines_follow_the_rules()
+
+
+def test_update_people_with_a_termination_refreshes_deadlines(grant, bridge):
     assert stored_deadline(grant) == grant.expiration_date
     # The filter names a field the update changes: the people are read before it.
-    Person.objects.filter(pk=grant.optionee_id, terminated_on__isnull=True).update(
-        terminated_on=TERMINATED, termination_reason="other"
+    update_people(
+        Person.objects.filter(pk=grant.optionee_id, terminated_on__isnull=True),
+        terminated_on=TERMINATED,
+        termination_reason="other",
     )
     assert stored_deadline(grant) == WINDOW_END
     assert stored_deadlines_follow_the_rules()
 
 
-def test_queryset_update_of_the_short_swing_date_refreshes_deadlines(terminated_grant, bridge):
-    Person.objects.filter(pk=terminated_grant.optionee_id).update(
-        short_swing_liability_until=date(2007, 12, 1)
+def test_update_people_with_the_short_swing_date_refreshes_deadlines(terminated_grant, bridge):
+    update_people(
+        Person.objects.filter(pk=terminated_grant.optionee_id),
+        short_swing_liability_until=date(2007, 12, 1),
     )
     assert stored_deadline(terminated_grant) == date(2007, 8, 11)  # DOMAIN.md's example
     assert stored_deadlines_follow_the_rules()
 
 
-def test_bulk_update_of_people_refreshes_deadlines(grant, bridge):
-    person = Person.objects.get(pk=grant.optionee_id)
-    person.terminated_on, person.termination_reason = TERMINATED, "death"
-    Person.objects.bulk_update([person], ["terminated_on", "termination_reason"])
-    assert stored_deadline(grant) == date(2008, 8, 1)
-    assert stored_deadlines_follow_the_rules()
-
-
-def test_bulk_create_that_updates_people_refreshes_deadlines(grant, bridge):
-    name = grant.optionee.name
-    Person.objects.bulk_create(
-        [Person(name=name, terminated_on=TERMINATED, termination_reason="disability")],
-        update_conflicts=True,
-        unique_fields=["name"],
-        update_fields=["terminated_on", "termination_reason"],
-    )
-    assert stored_deadline(grant) == date(2008, 2, 1)
-    assert stored_deadlines_follow_the_rules()
-
-
-def test_updating_other_fields_of_people_leaves_deadlines_alone(grant, django_assert_num_queries):
+def test_update_people_of_other_fields_leaves_deadlines_alone(grant, django_assert_num_queries):
     with django_assert_num_queries(1):
-        Person.objects.filter(pk=grant.optionee_id).update(name="Renamed")
+        update_people(Person.objects.filter(pk=grant.optionee_id), name="Renamed")
+
+
+def test_a_termination_saved_around_the_grants_layer_is_found_by_check_deadlines(grant, bridge):
+    # Person.save() belongs to compensation and refreshes nothing: check_deadlines finds
+    # the stale deadline, and --fix puts it right.
+    person = Person.objects.get(pk=grant.optionee_id)
+    person.terminated_on, person.termination_reason = TERMINATED, "other"
+    person.save()
+    assert not stored_deadlines_follow_the_rules()
+    with pytest.raises(CommandError, match="--fix"):
+        call_command("check_deadlines", stdout=StringIO())
+    call_command("check_deadlines", "--fix", stdout=StringIO())
+    assert stored_deadline(grant) == WINDOW_END
 
 
 # --- Grants ---------------------------------------------------------------------------

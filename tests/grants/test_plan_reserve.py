@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from grants.models import OptionGrant, StockPlan
-from grants.pool import Peak, shares_in_use, shares_in_use_peak
+from grants.models.plan import Peak
+from grants.models.service import record_end_of_service
 from reports.definitions import REPORTS
 from tests.factories import (
     PersonFactory,
@@ -18,7 +19,7 @@ from tests.factories import (
     StockPlanFactory,
     make_grant,
 )
-from tests.grants.test_screens import new_grant_data
+from tests.grants.test_grant_form import new_grant_data
 
 pytestmark = pytest.mark.django_db
 
@@ -70,22 +71,24 @@ def test_forfeited_shares_return_on_the_termination_date(plan):
     person = PersonFactory()
     grant(plan, 100_000, on=date(2010, 3, 1), optionee=person)  # 25,000 a year from 2011
     person.terminated_on, person.termination_reason = date(2011, 6, 30), "other"
-    person.save()  # 75,000 shares after the termination are forfeited
+    record_end_of_service(person)  # 75,000 shares after the termination are forfeited
     with pytest.raises(ValidationError, match="none are left"):
         grant(plan, 1_000, on=date(2011, 6, 29))
     grant(plan, 1_000, on=date(2011, 6, 30))
-    assert shares_in_use(plan, date(2011, 6, 30)) == 100_000 - 75_000 + 1_000
+    assert plan.shares_in_use(date(2011, 6, 30)) == 100_000 - 75_000 + 1_000
 
 
 def test_vested_shares_not_exercised_return_when_the_window_closes(plan):
     person = PersonFactory()
     grant(plan, 100_000, on=date(2010, 3, 1), optionee=person)
     person.terminated_on, person.termination_reason = date(2012, 3, 15), "other"
-    person.save()  # 50,000 vested and 50,000 forfeited; the window closes 2012-06-15
+    record_end_of_service(
+        person
+    )  # 50,000 vested and 50,000 forfeited; the window closes 2012-06-15
     [old] = OptionGrant.objects.filter(plan=plan)
     assert old.deadline == date(2012, 6, 15)
-    assert shares_in_use(plan, date(2012, 6, 15)) == 50_000
-    assert shares_in_use(plan, date(2012, 6, 16)) == 0
+    assert plan.shares_in_use(date(2012, 6, 15)) == 50_000
+    assert plan.shares_in_use(date(2012, 6, 16)) == 0
     with pytest.raises(ValidationError, match="only 50,000 are left, not 60,000"):
         grant(plan, 60_000, on=date(2012, 6, 15))
     grant(plan, 100_000, on=date(2012, 6, 16))
@@ -95,10 +98,12 @@ def test_a_backdated_grant_is_refused_when_it_would_overdraw_a_later_day(plan):
     person = PersonFactory()
     grant(plan, 80_000, on=date(2010, 3, 1), optionee=person)
     person.terminated_on, person.termination_reason = date(2010, 12, 31), "other"
-    person.save()  # all 80,000 forfeited at the end of 2010 (the first vests in 2011)
+    record_end_of_service(
+        person
+    )  # all 80,000 forfeited at the end of 2010 (the first vests in 2011)
     grant(plan, 90_000, on=date(2011, 3, 1))
     # On 2010-06-01 only 80,000 are in use, but on 2011-03-01 the 90,000 grant is too.
-    assert shares_in_use_peak(plan, date(2010, 6, 1)) == Peak(90_000, date(2011, 3, 1))
+    assert plan.shares_in_use_peak(date(2010, 6, 1)) == Peak(90_000, date(2011, 3, 1))
     with pytest.raises(ValidationError) as error:
         grant(plan, 15_000, on=date(2010, 6, 1))
     assert refusal(error) == (
@@ -179,6 +184,7 @@ def test_the_plan_pool_report_agrees_with_the_shares_in_use():
         pools = {row["plan"]: row for row in report.from_data({"as_of": on}).rows()}
         for plan in StockPlan.objects.all():
             assert pools[plan.name]["available"] >= 0  # the data keeps within its reserves
-            assert plan.shares_reserved - pools[plan.name]["available"] == shares_in_use(
-                plan, on
-            ), (plan.name, on)
+            assert plan.shares_reserved - pools[plan.name]["available"] == plan.shares_in_use(on), (
+                plan.name,
+                on,
+            )

@@ -86,7 +86,10 @@ class VestingTotalsAgree(TestCase):
                 )
             if termination:
                 person.terminated_on, person.termination_reason = termination
+                # Saved as drawn, without record_end_of_service()'s check against the
+                # exercises (drawn independently), with the deadlines refreshed.
                 person.save()
+                OptionGrant.objects.filter(optionee=person).refresh_deadlines()
         totals = OptionGrant.objects.with_vesting_totals(on).with_status(on)
         for grant in totals.select_related("optionee"):
             sql = {field: getattr(grant, field) for field in FIELDS}

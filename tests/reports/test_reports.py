@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from compensation.models import Person
 from grants.models import OptionGrant, StockPlan, StockPrice
+from grants.models.service import record_end_of_service
 from tests.factories import PersonFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_402f_footnote_lists_every_installment_after_year_end_whatever_comes_lat
     assert auditor_client.get(OEA).context["footnotes"] == [expected(date.max)]
     person = seed_grant.optionee
     person.terminated_on, person.termination_reason = date(2008, 2, 1), "other"
-    person.save()
+    record_end_of_service(person)
     # A 2008 end of service is not known at the 2006 year-end: the table reads the same.
     [note] = auditor_client.get(OEA).context["footnotes"]
     assert note == expected(date.max)
@@ -266,7 +267,7 @@ def test_the_plan_pool_counts_forfeited_shares(auditor_client, seed_grant):
         date(2007, 2, 1),
         Person.TerminationReason.OTHER,
     )
-    person.save()
+    record_end_of_service(person)
     rows = {
         r[0]: r for r in csv_rows(auditor_client, "/reports/plan-pool/?as_of=2007-03-01")[1:] if r
     }

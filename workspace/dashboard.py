@@ -13,7 +13,7 @@ def home(request):
     """The dashboard: what is coming up and what waits, by role. A fixed number of
     queries, whatever the number of grants."""
     user, today = request.user, timezone.localdate()
-    context = {"today": today}
+    context: dict[str, object] = {"today": today}
     if user.has_perm("grants.view_optiongrant"):
         soon = today + timedelta(days=90)
         context["upcoming_vests"] = list(
@@ -59,4 +59,4 @@ def home(request):
             accounts = ("auth", "otp_totp", "otp_static")
             entries = entries.exclude(content_type__app_label__in=accounts)
         context["recent_changes"] = list(entries.order_by("-action_time")[:10])
-    return render(request, "core/home.html", context)
+    return render(request, "workspace/home.html", context)

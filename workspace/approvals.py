@@ -3,8 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from compensation.models import OfficerYear
-
-from ..models import OptionGrant
+from grants.models import OptionGrant
 
 GRANTS_PER_PAGE = 50
 
@@ -22,7 +21,7 @@ def approvals(request):
     page = Paginator(grants, GRANTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "grants/approvals.html",
+        "workspace/approvals.html",
         {
             "proposals": OfficerYear.objects.filter(status=OfficerYear.Status.PROPOSED)
             .select_related("person")

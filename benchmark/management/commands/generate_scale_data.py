@@ -20,7 +20,6 @@ from grants.models import (
     StockPrice,
     VestingInstallment,
 )
-from grants.pool import shares_in_use_peak
 from grants.vesting import Allocation, VestingSchedule
 
 PREFIX = "Scale optionee"
@@ -31,6 +30,32 @@ PERIODS = [
     (date(2018, 8, 1), None, "Form S-8 refiled"),
 ]
 BATCH = 5000
+PLANS = ("Scale Equity Incentive Plan", "Scale Employee Option Plan")
+
+
+def records_not_generated() -> list[str]:
+    """What the database holds that this command did not generate (the demo's people and
+    plan, a company's real records), counted: scale data written beside them would mix
+    with them."""
+    found = {
+        ("person", "people"): Person.objects.exclude(name__startswith=PREFIX).count(),
+        ("stock plan", "stock plans"): StockPlan.objects.exclude(name__in=PLANS).count(),
+        ("registration period", "registration periods"): RegistrationPeriod.objects.exclude(
+            start_date__in=[start for start, _, _ in PERIODS]
+        ).count(),
+    }
+    return [f"{n:,} {one if n == 1 else many}" for (one, many), n in found.items() if n]
+
+
+def refuse_foreign_records(force: bool) -> None:
+    foreign = records_not_generated()
+    if foreign and not force:
+        raise CommandError(
+            f"This database holds records that the scale data did not generate "
+            f"({', '.join(foreign)}). Run it on a database of its own (for example "
+            f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/tranche_bench), or pass "
+            f"--force to write beside them."
+        )
 
 
 class Command(BaseCommand):
@@ -43,10 +68,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--optionees", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Write even into a database that holds records this command did not make.",
+        )
 
-    def handle(self, *args, optionees: int, seed: int, **options):
+    def handle(self, *args, optionees: int, seed: int, force: bool = False, **options):
         if optionees < 1 or optionees > 200_000:
             raise CommandError("--optionees must be between 1 and 200,000.")
+        refuse_foreign_records(force)
         if Person.objects.filter(name__startswith=PREFIX).exists():
             raise CommandError("Scale data is already loaded; use an empty database.")
         rng = random.Random(seed)
@@ -90,17 +121,14 @@ class Command(BaseCommand):
         return RegistrationPeriod.objects.periods()
 
     def plans(self) -> list[StockPlan]:
-        return [
-            StockPlan.objects.get_or_create(name=name)[0]
-            for name in ("Scale Equity Incentive Plan", "Scale Employee Option Plan")
-        ]
+        return [StockPlan.objects.get_or_create(name=name)[0] for name in PLANS]
 
     def reserves(self, plans: list[StockPlan]) -> None:
         """Each plan reserves a quarter more than its grants ever use, in whole millions,
         so that the data keeps within its reserves and there is room for new grants."""
         for plan in plans:
             first = plan.grants.aggregate(first=Min("grant_date"))["first"]
-            peak = shares_in_use_peak(plan, first).shares if first else 0
+            peak = plan.shares_in_use_peak(first).shares if first else 0
             plan.shares_reserved = max(1, math.ceil(peak * 1.25 / 1_000_000)) * 1_000_000
             plan.save(update_fields=["shares_reserved"])
 
@@ -162,7 +190,7 @@ class Command(BaseCommand):
                 schedules.append(schedule)
         grants = OptionGrant.objects.bulk_create(grants, batch_size=BATCH)
         installments = {}
-        rows = []
+        rows: list[VestingInstallment] = []
         for grant, schedule in zip(grants, schedules, strict=True):
             installments[grant.pk] = schedule
             rows.extend(VestingInstallment(grant=grant, vest_date=d, shares=s) for d, s in schedule)

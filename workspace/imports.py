@@ -70,7 +70,7 @@ def import_data(request):
                 messages.error(request, "Nothing was imported: correct the rows marked below.")
     return render(
         request,
-        "core/import.html",
+        "workspace/import.html",
         {
             "form": form,
             "result": result,

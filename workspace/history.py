@@ -63,7 +63,7 @@ def history_index(request):
         }
         for r in records[:100]
     ]
-    return render(request, "core/history_index.html", {"entries": entries})
+    return render(request, "workspace/history_index.html", {"entries": entries})
 
 
 def object_history(request, model: str, pk: int):
@@ -80,7 +80,7 @@ def object_history(request, model: str, pk: int):
         raise Http404("No history for that record.")
     return render(
         request,
-        "core/object_history.html",
+        "workspace/object_history.html",
         {
             "title": f"{model_class._meta.verbose_name.capitalize()}: {records[0]}",
             "entries": [describe(r) for r in records],

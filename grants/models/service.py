@@ -1,0 +1,69 @@
+"""The end of a holder's service (DOMAIN.md §2, paragraph 5): recorded here, in the grants
+layer, because it is checked against the holder's exercises and moves the stored exercise
+deadlines of their grants. The person's record (compensation) keeps the facts only."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from compensation.models import Person
+
+from .grant import OptionGrant
+
+# The facts of a person that the exercise deadlines of their grants depend on.
+DEADLINE_FIELDS = frozenset({"terminated_on", "termination_reason", "short_swing_liability_until"})
+
+
+def check_end_of_service(person: Person) -> None:
+    """An end of service may not leave any grant with more shares exercised than had
+    vested by the exercise dates (the installments after it never vest)."""
+    if person.pk is None or person.terminated_on is None:
+        return
+    problems = []
+    holdings = OptionGrant.objects.filter(optionee=person).prefetch_related(
+        "installments", "exercises"
+    )
+    for grant in holdings.order_by("grant_date", "pk"):
+        for problem in grant.ledger_problems(terminated_on=person.terminated_on):
+            problems.append(f"Grant of {grant.grant_date:%Y-%m-%d}: {problem}")
+    if problems:
+        raise ValidationError(
+            {
+                "terminated_on": [
+                    f"Service cannot end on {person.terminated_on:%Y-%m-%d}: the shares "
+                    f"already exercised were not all vested by then.",
+                    *problems,
+                ]
+            }
+        )
+
+
+def record_end_of_service(person: Person) -> None:
+    """Save the person's end of service (or its change) and refresh the stored exercise
+    deadlines of their grants, in one transaction. The grants are locked first, so an
+    exercise recorded meanwhile is checked with the new end of service or refuses it."""
+    with transaction.atomic():
+        list(OptionGrant.objects.select_for_update().filter(optionee=person).values("pk"))
+        check_end_of_service(person)
+        person.save()
+        OptionGrant.objects.filter(optionee=person).refresh_deadlines()
+
+
+def update_people(people, **fields) -> int:
+    """QuerySet.update() of people, refreshing the stored deadlines of their grants when
+    it changes what those depend on, in the same transaction."""
+    if not DEADLINE_FIELDS.intersection(fields):
+        return people.update(**fields)
+    with transaction.atomic(using=people.db):
+        # Read the people first: the filter may name a field the update changes.
+        pks = list(people.values_list("pk", flat=True))
+        count = people.update(**fields)
+        refresh_deadlines_of(pks)
+    return count
+
+
+def refresh_deadlines_of(person_pks: list[int], chunk: int = 500) -> None:
+    """Refresh the stored exercise deadlines of these people's grants."""
+    for start in range(0, len(person_pks), chunk):
+        OptionGrant.objects.filter(
+            optionee__in=person_pks[start : start + chunk]
+        ).refresh_deadlines()

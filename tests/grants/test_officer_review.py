@@ -1,0 +1,39 @@
+"""The officer review: unvested options valued at a typed or the latest stock price."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from grants.models import StockPrice
+from tests.factories import OfficerYearFactory
+from tests.grants.conftest import AUDITOR, COMMITTEE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_officer_review_values_unvested_options_at_a_typed_price(client_for, seed_grant):
+    OfficerYearFactory(person=seed_grant.optionee, fiscal_year=2006, base_salary=250_000)
+    client = client_for(COMMITTEE)
+    response = client.get("/compensation/review/?year=2006&price=5&as_of=2006-12-31")
+    [officer] = response.context["officers"]
+    # (5.00 - 2.99) x 618,750 unvested shares
+    assert officer["value"] == Decimal("1243687.50")
+    assert "$1,243,687.50" in response.content.decode()
+    at_the_money = client.get("/compensation/review/?year=2006&price=2.99&as_of=2006-12-31")
+    assert at_the_money.context["officers"][0]["value"] == 0
+
+
+def test_the_officer_review_defaults_to_the_latest_price_and_the_year_end(client_for, seed_grant):
+    OfficerYearFactory(person=seed_grant.optionee, fiscal_year=2006, base_salary=250_000)
+    StockPrice.objects.create(date=date(2006, 12, 29), price=Decimal("4.00"))
+    response = client_for(AUDITOR).get("/compensation/review/")
+    assert response.context["price"] == Decimal("4.00")
+    assert response.context["as_of"] == date(2006, 12, 31)
+    assert response.context["officers"][0]["value"] == Decimal("1.01") * 618_750
+
+
+def test_the_officer_review_refuses_a_negative_price(client_for, seed_grant):
+    response = client_for(COMMITTEE).get("/compensation/review/?year=2006&price=-1")
+    assert "greater than or equal to 0" in response.content.decode()
+    assert response.context["officers"] == []
