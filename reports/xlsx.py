@@ -1,10 +1,35 @@
 """A one-sheet .xlsx workbook written row by row.
 
 Each row's XML goes into the zip archive as it is made, so memory stays flat however
-many rows a report has. openpyxl's write-only mode works the same way but builds a cell
-object for every value, which held it to about 14,000 rows a second on the installments
-export; writing the XML directly is several times faster. Numbers stay numbers, with a
-number format; text is written inline (no shared-string table to keep in memory).
+many rows a report has. Numbers stay numbers, with a number format; text is written
+inline (no shared-string table to keep in memory). A second reader, LibreOffice, opens
+every report's export in the tests and must read the CSV export's values
+(tests/reports/test_second_reader.py).
+
+Why not a library. Measured on 2026-12-06 on the project's 2-core machine (Python 3.11.7;
+XlsxWriter 3.3.1 in constant-memory mode; openpyxl 3.1.5 in write-only mode, without lxml,
+as the project installs it), all in one run. Each writer, in a process of its own, wrote
+the same 464,776 rows shaped like the full vesting-schedule export (a name, two dates,
+three share counts, a mostly empty text) to a file, with the same bold header and number
+formats. Median of three runs:
+
+    Writer                             CPU s   Wall s   Peak MB   Process MB   File MB
+    this module                          3.9      4.2       5.0           22      16.7
+    XlsxWriter, constant memory         14.8     19.5       6.2           22      13.3
+    openpyxl, write-only                46.2     65.7       9.9           28      13.6
+    openpyxl, write-only, plain values  31.5     47.6       9.9           28      13.4
+
+In CPU time this module is 3.7 times faster than XlsxWriter and 11.7 times faster than
+openpyxl; 8.0 times when openpyxl writes plain values without our number formats (share
+counts then show without separators), since it builds a cell object for every value.
+Making the rows takes 0.7 s of every figure; leaving it out, 4.3 and 13.9 times. "Peak"
+is the most memory Python held during the write (tracemalloc); "process" is the process's
+peak (ru_maxrss), 12 MB of it the interpreter: all four stay flat. Wall times ran longer
+than CPU because other test runs shared the machine (load about 3 on 2 cores); an earlier
+run that day, on a quieter machine, gave the same CPU ratios (3.7 and 11.9) with wall
+times within 4% of CPU. Our files are larger because this module compresses at zlib's
+fastest level (1) and the libraries at level 6; at level 6 this module takes 4.8 s of CPU
+and writes 13.3 MB, still 3.1 times faster than XlsxWriter.
 """
 
 import re
