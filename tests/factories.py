@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from compensation.models import Footnote, OfficerYear, Person
-from grants.models import OptionGrant, RegistrationPeriod, StockPlan
+from grants.models import OptionGrant, RegistrationPeriod, StockAward, StockPlan
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -100,5 +100,30 @@ def make_grant(
         plan=fields.pop("plan", None) or StockPlanFactory(),
         optionee=optionee or PersonFactory(),
         grant_date=grant_date,
+        **fields,
+    )
+
+
+def make_award(
+    installments: list[tuple[date, int]] | None = None,
+    *,
+    recipient: Person | None = None,
+    grant_date: date = date(2006, 3, 1),
+    award_type: str = "RSA",
+    **fields,
+) -> StockAward:
+    """A restricted stock award (or unit) saved with its installments through the model's
+    own validation. Defaults: an RSA of 4,000 shares at $0 vesting 1,000 a year."""
+    if installments is None:
+        installments = [
+            (date(grant_date.year + k, grant_date.month, 1), 1000) for k in (1, 2, 3, 4)
+        ]
+    fields.setdefault("shares", sum(shares for _, shares in installments))
+    return StockAward.create_with_installments(
+        installments,
+        plan=fields.pop("plan", None) or StockPlanFactory(),
+        recipient=recipient or PersonFactory(),
+        grant_date=grant_date,
+        award_type=award_type,
         **fields,
     )

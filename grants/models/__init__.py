@@ -1,3 +1,4 @@
+from .award import AwardInstallment, AwardType, AwardVesting, Election83b, StockAward
 from .exercise import Exercise, PaymentMethod
 from .grant import OptionGrant, OptionType
 from .installment import VestingInstallment
@@ -6,6 +7,11 @@ from .plan import StockPlan
 from .querysets import GrantStatus, OptionGrantQuerySet
 
 __all__ = [
+    "AwardInstallment",
+    "AwardType",
+    "AwardVesting",
+    "Election83b",
+    "StockAward",
     "Exercise",
     "GrantStatus",
     "OptionGrant",

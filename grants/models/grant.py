@@ -19,7 +19,7 @@ from core.dates import validate_date_in_range
 
 from .. import rules
 from .exercising import GrantExercises
-from .installment import VestingInstallment
+from .installment import VestingInstallment, installment_problems
 from .ledger import Rows
 from .market import StockPrice
 from .plan import StockPlan
@@ -253,50 +253,21 @@ class OptionGrant(GrantExercises, models.Model):
             ):
                 return {}
         plan = StockPlan.objects.filter(pk=self.plan_id).first()
-        if plan is None or plan.shares_reserved is None:
+        if plan is None:
             return {}
-        peak = plan.shares_in_use_peak(self.grant_date, exclude_pk=self.pk)
-        left = plan.shares_reserved - peak.shares
-        if self.shares <= left:
-            return {}
-        when = "on the grant date" if peak.on == self.grant_date else f"on {peak.on:%Y-%m-%d}"
-        room = f"only {left:,} are left" if left > 0 else "none are left"
-        message = (
-            f"The {plan.name} reserves {plan.shares_reserved:,} shares and {peak.shares:,} "
-            f"are in use {when} (granted, less forfeited and expired): {room}, not "
-            f"{self.shares:,}."
-        )
-        return {"shares": [ValidationError(message, code="over_plan_reserve")]}
+        refusal = plan.reserve_refusal(self.shares, self.grant_date, exclude_grant=self.pk)
+        return {} if refusal is None else {"shares": [refusal]}
 
     def validate_installments(self, rows: Iterable[tuple[date, int]]) -> None:
         """The installments sum exactly to the shares; vest dates are distinct and fall
         between the grant date and the expiration date."""
         rows = list(rows)
-        problems = []
-        if not rows:
-            problems.append("A grant needs at least one vesting installment.")
-        seen: set[date] = set()
-        for vest_date, shares in rows:
-            if vest_date in seen:
-                problems.append(f"Two installments vest on {vest_date:%Y-%m-%d}; merge them.")
-            seen.add(vest_date)
-            if shares is None or shares <= 0:
-                problems.append(f"The installment of {vest_date:%Y-%m-%d} must have shares.")
-            if self.grant_date and vest_date < self.grant_date:
-                problems.append(
-                    f"The installment of {vest_date:%Y-%m-%d} vests before the grant date "
-                    f"{self.grant_date:%Y-%m-%d}."
-                )
-            if self.expiration_date and vest_date > self.expiration_date:
-                problems.append(
-                    f"The installment of {vest_date:%Y-%m-%d} vests after the expiration date "
-                    f"{self.expiration_date:%Y-%m-%d}."
-                )
-        total = sum(shares or 0 for _, shares in rows)
-        if rows and self.shares is not None and total != self.shares:
-            problems.append(
-                f"The installments add up to {total:,} shares, not the grant's {self.shares:,}."
-            )
+        problems = installment_problems(
+            rows,
+            total=self.shares,
+            grant_date=self.grant_date,
+            expiration_date=self.expiration_date,
+        )
         if self.pk and not problems:
             problems.extend(self.ledger_problems(rows))
         if problems:

@@ -1,9 +1,50 @@
+from collections.abc import Iterable
+from datetime import date
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+
+
+def installment_problems(
+    rows: Iterable[tuple[date, int | None]],
+    *,
+    total: int | None,
+    grant_date: date | None,
+    expiration_date: date | None = None,
+    noun: str = "grant",
+) -> list[str]:
+    """The rules of a schedule of installments, for option grants and stock awards alike
+    (DOMAIN.md §2 and §4): at least one; they sum exactly to the shares; vest dates are
+    distinct and none before the grant date (nor, for an option, after its expiration)."""
+    rows = list(rows)
+    problems = []
+    if not rows:
+        problems.append(f"A {noun} needs at least one vesting installment.")
+    seen: set[date] = set()
+    for vest_date, shares in rows:
+        if vest_date in seen:
+            problems.append(f"Two installments vest on {vest_date:%Y-%m-%d}; merge them.")
+        seen.add(vest_date)
+        if shares is None or shares <= 0:
+            problems.append(f"The installment of {vest_date:%Y-%m-%d} must have shares.")
+        if grant_date and vest_date < grant_date:
+            problems.append(
+                f"The installment of {vest_date:%Y-%m-%d} vests before the grant date "
+                f"{grant_date:%Y-%m-%d}."
+            )
+        if expiration_date and vest_date > expiration_date:
+            problems.append(
+                f"The installment of {vest_date:%Y-%m-%d} vests after the expiration date "
+                f"{expiration_date:%Y-%m-%d}."
+            )
+    added = sum(shares or 0 for _, shares in rows)
+    if rows and total is not None and added != total:
+        problems.append(f"The installments add up to {added:,} shares, not the {noun}'s {total:,}.")
+    return problems
 
 
 class VestingInstallment(models.Model):

@@ -42,6 +42,13 @@ class StockPrice(models.Model):
         """The recorded fair market value on `day`, or None when none is recorded."""
         return cls.objects.filter(date=day).values_list("price", flat=True).first()
 
+    @classmethod
+    def on_or_before(cls, day: datetime.date) -> tuple[datetime.date, Decimal] | None:
+        """The closing price on `day` or, when none is recorded that day, the latest one
+        before it, with the date it is from; None when none is recorded by then."""
+        found = cls.objects.filter(date__lte=day).order_by("-date").values_list("date", "price")
+        return found.first()
+
 
 class RegistrationPeriodQuerySet(models.QuerySet):
     def periods(self) -> list[Period]:

@@ -93,10 +93,12 @@ class StockPlan(models.Model):
         """Shares in use on `on`: granted by then, less forfeited and expired by then."""
         return sum(change for day, change in self._reserve_changes(on).items() if day <= on)
 
-    def shares_in_use_peak(self, since: date, exclude_pk: int | None = None) -> Peak:
+    def shares_in_use_peak(
+        self, since: date, exclude_pk: int | None = None, exclude_award: int | None = None
+    ) -> Peak:
         """The most shares in use on `since` or any later day, leaving out the grant
-        `exclude_pk` (one being changed)."""
-        changes = self._reserve_changes(since, exclude_pk)
+        `exclude_pk` or the award `exclude_award` (one being changed)."""
+        changes = self._reserve_changes(since, exclude_pk, exclude_award)
         in_use = sum(change for day, change in changes.items() if day <= since)
         peak = Peak(in_use, since)
         for day in sorted(day for day in changes if day > since):
@@ -105,17 +107,52 @@ class StockPlan(models.Model):
                 peak = Peak(in_use, day)
         return peak
 
-    def _reserve_changes(self, since: date, exclude_pk: int | None = None) -> dict[date, int]:
-        """Day -> change in the shares in use: + grants, - returns, up to the last grant
-        date (or `since` if later): returns after it cannot raise a peak."""
+    def reserve_refusal(
+        self,
+        shares: int,
+        on: date,
+        *,
+        exclude_grant: int | None = None,
+        exclude_award: int | None = None,
+    ) -> ValidationError | None:
+        """Why a grant or award of `shares` made on `on` would take the shares in use past
+        the reserve on that day or a later one; None when it fits (or no reserve is
+        recorded)."""
+        if self.shares_reserved is None:
+            return None
+        peak = self.shares_in_use_peak(on, exclude_pk=exclude_grant, exclude_award=exclude_award)
+        left = self.shares_reserved - peak.shares
+        if shares <= left:
+            return None
+        when = "on the grant date" if peak.on == on else f"on {peak.on:%Y-%m-%d}"
+        room = f"only {left:,} are left" if left > 0 else "none are left"
+        return ValidationError(
+            f"The {self.name} reserves {self.shares_reserved:,} shares and {peak.shares:,} "
+            f"are in use {when} (granted, less forfeited and expired): {room}, not "
+            f"{shares:,}.",
+            code="over_plan_reserve",
+        )
+
+    def _reserve_changes(
+        self, since: date, exclude_pk: int | None = None, exclude_award: int | None = None
+    ) -> dict[date, int]:
+        """Day -> change in the shares in use: + grants and awards, - returns, up to the
+        last grant date (or `since` if later): returns after it cannot raise a peak.
+        Restricted stock returns only what a termination forfeits (DOMAIN.md §4)."""
         grants = self.grants.all()
         if exclude_pk is not None:
             grants = grants.exclude(pk=exclude_pk)
-        last = max(since, grants.aggregate(last=Max("grant_date"))["last"] or since)
+        awards = self.awards.all()
+        if exclude_award is not None:
+            awards = awards.exclude(pk=exclude_award)
+        last_grant = grants.aggregate(last=Max("grant_date"))["last"] or since
+        last_award = awards.aggregate(last=Max("grant_date"))["last"] or since
+        last = max(since, last_grant, last_award)
         changes: dict[date, int] = {}
-        granted = grants.values_list("grant_date").annotate(total=Sum("shares")).order_by()
-        for day, shares in granted:
-            changes[day] = changes.get(day, 0) + shares
+        for queryset in (grants, awards):
+            granted = queryset.values_list("grant_date").annotate(total=Sum("shares")).order_by()
+            for day, shares in granted:
+                changes[day] = changes.get(day, 0) + shares
         returning = (
             grants.filter(Q(optionee__terminated_on__lte=last) | Q(deadline__lt=last))
             .with_vesting_totals(FAR_FUTURE)
@@ -135,4 +172,13 @@ class StockPlan(models.Model):
             if deadline < last and vested > exercised:
                 day = max(deadline + timedelta(days=1), granted_on)
                 changes[day] = changes.get(day, 0) - (vested - exercised)
+        forfeiting = (
+            awards.filter(recipient__terminated_on__lte=last)
+            .with_vesting_totals(FAR_FUTURE)
+            .values_list("grant_date", "recipient__terminated_on", "forfeited")
+        )
+        for granted_on, terminated, forfeited in forfeiting:
+            if forfeited:
+                day = max(terminated, granted_on)
+                changes[day] = changes.get(day, 0) - forfeited
         return changes

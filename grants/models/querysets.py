@@ -78,9 +78,10 @@ def _short_swing_deadlines_known_on(on: date, periods: list[Period]) -> dict[int
     return found
 
 
-def _shares_total(queryset: models.QuerySet) -> Coalesce:
-    """SUM(shares) of a correlated subquery, 0 when it has no rows."""
-    summed = queryset.order_by().values("grant").annotate(total=Sum("shares")).values("total")
+def shares_total(queryset: models.QuerySet, by: str = "grant") -> Coalesce:
+    """SUM(shares) of a correlated subquery (grouped by the outer row's `by` key), 0 when
+    it has no rows."""
+    summed = queryset.order_by().values(by).annotate(total=Sum("shares")).values("total")
     return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
 
 
@@ -146,13 +147,13 @@ class OptionGrantQuerySet(models.QuerySet):
                 output_field=DateField(),
             ),
         ).annotate(
-            vested=_shares_total(
+            vested=shares_total(
                 installments.filter(vest_date__lte=Least(OuterRef("forfeit_after"), on_value))
             ),
             unvested=Case(
                 When(
                     grant_date__lte=on,
-                    then=_shares_total(
+                    then=shares_total(
                         installments.filter(
                             vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after")
                         )
@@ -165,14 +166,12 @@ class OptionGrantQuerySet(models.QuerySet):
             forfeited=Case(
                 When(
                     terminated_by_then,
-                    then=_shares_total(
-                        installments.filter(vest_date__gt=OuterRef("forfeit_after"))
-                    ),
+                    then=shares_total(installments.filter(vest_date__gt=OuterRef("forfeit_after"))),
                 ),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-            exercised=_shares_total(
+            exercised=shares_total(
                 Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)
             ),
         )

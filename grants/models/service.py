@@ -7,6 +7,7 @@ from django.db import transaction
 
 from compensation.models import Person
 
+from .award import StockAward
 from .grant import OptionGrant
 
 # The facts of a person that the exercise deadlines of their grants depend on.
@@ -15,7 +16,8 @@ DEADLINE_FIELDS = frozenset({"terminated_on", "termination_reason", "short_swing
 
 def check_end_of_service(person: Person) -> None:
     """An end of service may not leave any grant with more shares exercised than had
-    vested by the exercise dates (the installments after it never vest)."""
+    vested by the exercise dates, nor an award with a vesting confirmed after it (the
+    installments after it never vest)."""
     if person.pk is None or person.terminated_on is None:
         return
     problems = []
@@ -25,12 +27,20 @@ def check_end_of_service(person: Person) -> None:
     for grant in holdings.order_by("grant_date", "pk"):
         for problem in grant.ledger_problems(terminated_on=person.terminated_on):
             problems.append(f"Grant of {grant.grant_date:%Y-%m-%d}: {problem}")
+    # A vesting confirmed after the end of service would be of shares it forfeits.
+    confirmed = StockAward.objects.filter(
+        recipient=person, vestings__vest_date__gt=person.terminated_on
+    ).values_list("grant_date", "award_type", "vestings__vest_date")
+    for granted, kind, vested_on in confirmed.order_by("grant_date", "vestings__vest_date"):
+        problems.append(
+            f"{kind} of {granted:%Y-%m-%d}: the vesting of {vested_on:%Y-%m-%d} is confirmed."
+        )
     if problems:
         raise ValidationError(
             {
                 "terminated_on": [
-                    f"Service cannot end on {person.terminated_on:%Y-%m-%d}: the shares "
-                    f"already exercised were not all vested by then.",
+                    f"Service cannot end on {person.terminated_on:%Y-%m-%d}: shares already "
+                    f"exercised or delivered were not all vested by then.",
                     *problems,
                 ]
             }

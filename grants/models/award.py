@@ -1,0 +1,557 @@
+"""Restricted stock awards and units (DOMAIN.md §4): shares issued at grant and restricted
+until they vest (RSA), or a promise of shares delivered at vesting (RSU). They vest by
+installments as options do, count against the plan's reserve, and each vesting that has
+happened is confirmed by an admin with the shares withheld for taxes."""
+
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Case, DateField, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Least
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
+
+from compensation.models import Person
+from core.dates import validate_date_in_range
+
+from ..rules import FAR_FUTURE
+from .installment import installment_problems
+from .market import StockPrice
+from .plan import StockPlan
+from .querysets import shares_total
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+Rows = list[tuple[date, int]]
+# Section 83(b): the election is filed within 30 days after the grant.
+ELECTION_DAYS = 30
+
+
+class AwardType(models.TextChoices):
+    RSA = "RSA", "Restricted stock award"
+    RSU = "RSU", "Restricted stock unit"
+
+
+class Election83b(models.TextChoices):
+    NOT_ELECTING = "none", "Not electing"
+    INTENDS = "intends", "Intends to elect"
+    FILED = "filed", "Filed"
+
+
+class StockAwardQuerySet(models.QuerySet):
+    def with_vesting_totals(self, on: date) -> "StockAwardQuerySet":
+        """Annotate vested, unvested and forfeited shares as of `on`, in SQL, with the
+        meaning of the per-award methods of the same names (DOMAIN.md §3 and §4): a
+        termination after `on` forfeits nothing yet, an award made after `on` has none."""
+        on_value = Value(on, output_field=DateField())
+        installments = AwardInstallment.objects.filter(award=OuterRef("pk"))
+        terminated_by_then = Q(recipient__terminated_on__lte=on)
+        return self.annotate(
+            forfeit_after=Case(
+                When(terminated_by_then, then=F("recipient__terminated_on")),
+                default=Value(FAR_FUTURE, output_field=DateField()),
+                output_field=DateField(),
+            ),
+        ).annotate(
+            vested=Case(
+                When(
+                    grant_date__lte=on,
+                    then=shares_total(
+                        installments.filter(
+                            vest_date__lte=Least(OuterRef("forfeit_after"), on_value)
+                        ),
+                        "award",
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            unvested=Case(
+                When(
+                    grant_date__lte=on,
+                    then=shares_total(
+                        installments.filter(
+                            vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after")
+                        ),
+                        "award",
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            forfeited=Case(
+                When(
+                    terminated_by_then,
+                    then=shares_total(
+                        installments.filter(vest_date__gt=OuterRef("forfeit_after")), "award"
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def awaiting_approval(self) -> "StockAwardQuerySet":
+        return self.filter(approved_at__isnull=True)
+
+    def election_due(self, today: date, within_days: int = 10) -> "StockAwardQuerySet":
+        """Awards that intend to make an 83(b) election and have not filed, whose last day
+        (grant date + 30 days) is from `today` to `within_days` days later."""
+        first = today - timedelta(days=ELECTION_DAYS)
+        last = today + timedelta(days=within_days - ELECTION_DAYS)
+        return self.filter(
+            award_type=AwardType.RSA,
+            election_83b=Election83b.INTENDS,
+            grant_date__range=(first, last),
+        )
+
+
+class StockAward(models.Model):
+    """A restricted stock award or unit: who receives how many shares, at what purchase
+    price, vesting when."""
+
+    plan = models.ForeignKey(StockPlan, on_delete=models.PROTECT, related_name="awards")
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="stock_awards")
+    award_type = models.CharField("kind of award", max_length=3, choices=AwardType.choices)
+    grant_date = models.DateField(validators=[validate_date_in_range])
+    shares = models.PositiveIntegerField(
+        "shares or units", validators=[MinValueValidator(1), MaxValueValidator(2_147_483_647)]
+    )
+    purchase_price = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Per share, often $0.",
+    )
+    withholding_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text="Shares withheld for taxes at each vesting, as a decimal (0.25 is 25%); "
+        "rounded up to whole shares. Empty: typed at each vesting.",
+    )
+    election_83b = models.CharField(
+        "83(b) election",
+        max_length=8,
+        choices=Election83b.choices,
+        default=Election83b.NOT_ELECTING,
+    )
+    election_83b_on = models.DateField(
+        "83(b) election filed on",
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+    )
+    authorized_by = models.CharField(
+        max_length=200, blank=True, help_text="Who signed for the Board of Directors."
+    )
+    authorized_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
+    notes = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StockAwardQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    if TYPE_CHECKING:
+        installments: RelatedManager["AwardInstallment"]
+        vestings: RelatedManager["AwardVesting"]
+        # Annotated by StockAwardQuerySet.with_vesting_totals().
+        vested: int
+        unvested: int
+        forfeited: int
+
+    class Meta:
+        ordering = ["-grant_date", "pk"]
+        permissions = [("approve_stockaward", "Can approve board authorization of awards")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="award_shares_positive",
+                violation_error_message="An award must be for at least one share or unit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(purchase_price__gte=0),
+                name="award_price_not_negative",
+                violation_error_message="The purchase price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withholding_rate__isnull=True)
+                | Q(withholding_rate__gte=0, withholding_rate__lte=1),
+                name="award_withholding_rate_between_0_and_1",
+                violation_error_message="The withholding rate must be from 0 to 1 (0% to 100%).",
+            ),
+            models.CheckConstraint(
+                condition=Q(award_type="RSA") | Q(election_83b="none"),
+                name="award_83b_only_for_stock_awards",
+                violation_error_message="Only a restricted stock award (not a unit) can "
+                "have an 83(b) election.",
+            ),
+            models.CheckConstraint(
+                condition=Q(election_83b="filed", election_83b_on__isnull=False)
+                | (~Q(election_83b="filed") & Q(election_83b_on__isnull=True)),
+                name="award_83b_filed_with_its_date",
+                violation_error_message="A filed 83(b) election needs its date, and only a "
+                "filed one has a date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.recipient}: {self.shares:,} {self.unit_name} ({self.award_type}) "
+            f"granted {self.grant_date}"
+        )
+
+    def save(self, *args, **kwargs) -> None:
+        if kwargs.get("update_fields") is not None:
+            super().save(*args, **kwargs)  # the approval alone: no terms change
+            return
+        with transaction.atomic():
+            # As for options: the write locks the plan's row and checks the reserve again.
+            StockPlan.objects.select_for_update().filter(pk=self.plan_id).values("pk").first()
+            errors = self.check_plan_reserve()
+            if errors:
+                raise ValidationError(errors)
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:award", args=[self.pk])
+
+    @property
+    def unit_name(self) -> str:
+        return "units" if self.award_type == AwardType.RSU else "shares"
+
+    # --- Terms ----------------------------------------------------------------------------
+
+    @property
+    def election_last_day(self) -> date:
+        """The last day to file an 83(b) election: grant date + 30 days."""
+        return self.grant_date + timedelta(days=ELECTION_DAYS)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str | ValidationError]] = {}
+        if self.award_type == AwardType.RSU and self.election_83b != Election83b.NOT_ELECTING:
+            errors.setdefault("election_83b", []).append(
+                "A restricted stock unit delivers no shares at grant: there is nothing to make "
+                "an 83(b) election on. Only a restricted stock award has one."
+            )
+        if self.election_83b == Election83b.FILED and self.election_83b_on is None:
+            errors.setdefault("election_83b_on", []).append(
+                "Enter the date the 83(b) election was filed."
+            )
+        if self.election_83b != Election83b.FILED and self.election_83b_on is not None:
+            errors.setdefault("election_83b_on", []).append(
+                'Only a filed election has a date: choose "Filed" or leave the date empty.'
+            )
+        if self.election_83b_on and self.grant_date:
+            if self.election_83b_on < self.grant_date:
+                errors.setdefault("election_83b_on", []).append(
+                    f"An 83(b) election is filed after the grant ({self.grant_date:%Y-%m-%d}), "
+                    f"not before it."
+                )
+            elif self.election_83b_on > self.election_last_day:
+                errors.setdefault("election_83b_on", []).append(
+                    f"An 83(b) election must be filed within 30 days after the grant: by "
+                    f"{self.election_last_day:%Y-%m-%d}, not {self.election_83b_on:%Y-%m-%d}."
+                )
+        if not errors:
+            errors.update(self.check_plan_reserve())
+        if errors:
+            raise ValidationError(errors)
+
+    def check_plan_reserve(self) -> dict[str, list[str | ValidationError]]:
+        """Awards count against the plan's reserve as option shares do (DOMAIN.md §4)."""
+        if self.plan_id is None or not self.grant_date or not self.shares:
+            return {}
+        if self.pk:
+            stored = StockAward.objects.filter(pk=self.pk).values("plan", "grant_date", "shares")
+            before = stored.first()
+            if (
+                before
+                and before["plan"] == self.plan_id
+                and before["grant_date"] <= self.grant_date
+                and before["shares"] >= self.shares
+            ):
+                return {}
+        plan = StockPlan.objects.filter(pk=self.plan_id).first()
+        if plan is None:
+            return {}
+        refusal = plan.reserve_refusal(self.shares, self.grant_date, exclude_award=self.pk)
+        return {} if refusal is None else {"shares": [refusal]}
+
+    def validate_installments(self, rows) -> None:
+        """The installments sum exactly to the award; vest dates distinct, none before the
+        grant date; and none confirmed as vested is changed."""
+        rows = list(rows)
+        problems = installment_problems(
+            rows, total=self.shares, grant_date=self.grant_date, noun="award"
+        )
+        if self.pk and not problems:
+            planned = dict(rows)
+            for vesting in self.vestings.all():
+                if planned.get(vesting.vest_date) != vesting.shares:
+                    problems.append(
+                        f"The vesting of {vesting.vest_date:%Y-%m-%d} ({vesting.shares:,} "
+                        f"{self.unit_name}) is confirmed: its installment cannot change."
+                    )
+        if problems:
+            raise ValidationError(problems)
+
+    @classmethod
+    def create_with_installments(cls, installments: Rows, **fields) -> "StockAward":
+        """Validate the award and its installments together; save both or nothing."""
+        award = cls(**fields)
+        errors: dict[str, list] = {}
+        with transaction.atomic():
+            try:
+                award.full_clean()
+            except ValidationError as error:
+                errors.update(error.update_error_dict({}))
+            try:
+                award.validate_installments(installments)
+            except ValidationError as error:
+                errors.setdefault("installments", []).extend(error.messages)
+            if errors:
+                raise ValidationError(errors)
+            award.save()
+            award.set_installments(installments)
+        return award
+
+    def set_installments(self, rows: Rows) -> None:
+        """Replace the installments (already validated); on an approved award, a different
+        schedule withdraws the approval."""
+        with transaction.atomic():
+            if sorted(rows) != self.installment_rows() and self.approved_at is not None:
+                self.approved_by, self.approved_at = None, None
+                self._change_reason = (
+                    "Approval withdrawn: installments changed after the committee's approval"
+                )
+                self.save(update_fields=["approved_by", "approved_at"])
+            for installment in self.installments.all():
+                installment.delete()
+            bulk_create_with_history(
+                [AwardInstallment(award=self, vest_date=d, shares=s) for d, s in rows],
+                AwardInstallment,
+            )
+
+    def approve(self, *, by) -> None:
+        """The committee approves the board's authorization of this award, once."""
+        with transaction.atomic():
+            current = StockAward.objects.select_for_update().get(pk=self.pk)
+            if current.approved_at is not None:
+                raise ValidationError("This award is already approved.")
+            current.approved_by, current.approved_at = by, timezone.now()
+            current.save(update_fields=["approved_by", "approved_at"])
+        self.approved_by, self.approved_at = current.approved_by, current.approved_at
+
+    # --- Vesting as of a date -------------------------------------------------------------
+
+    def installment_rows(self) -> Rows:
+        """(vest date, shares) in date order; uses prefetched installments when present."""
+        return sorted((i.vest_date, i.shares) for i in self.installments.all())
+
+    def terminated_as_of(self, on: date) -> date | None:
+        """The end of service as known on `on`: a termination dated after `on` is not."""
+        ended = self.recipient.terminated_on
+        return ended if ended is not None and ended <= on else None
+
+    def vested_shares(self, on: date) -> int:
+        """Installments dated on or before `on` (and on or before a termination known on
+        `on`); none before the grant date."""
+        if on < self.grant_date:
+            return 0
+        ended = self.terminated_as_of(on)
+        cutoff = min(on, ended) if ended else on
+        return sum(shares for day, shares in self.installment_rows() if day <= cutoff)
+
+    def unvested_shares(self, on: date) -> int:
+        """Installments after `on` that can still vest as of `on`; none before the grant."""
+        if on < self.grant_date:
+            return 0
+        end = self.terminated_as_of(on) or FAR_FUTURE
+        return sum(shares for day, shares in self.installment_rows() if on < day <= end)
+
+    def forfeited_shares(self, on: date | None = None) -> int:
+        """Installments after the end of service, as of `on` (None: as the records stand)."""
+        ended = self.recipient.terminated_on if on is None else self.terminated_as_of(on)
+        if not ended:
+            return 0
+        return sum(shares for day, shares in self.installment_rows() if day > ended)
+
+    def installment_states(self, on: date) -> list[tuple[date, int, str]]:
+        """(vest date, shares, "Vested" / "Unvested" / "Forfeited") as of `on`."""
+        ended = self.terminated_as_of(on)
+        states = []
+        for day, shares in self.installment_rows():
+            if ended and day > ended:
+                state = "Forfeited"
+            elif day <= on:
+                state = "Vested"
+            else:
+                state = "Unvested"
+            states.append((day, shares, state))
+        return states
+
+    # --- Confirming vestings --------------------------------------------------------------
+
+    def vestings_to_confirm(self, on: date) -> Rows:
+        """The installments that have vested by `on` (not forfeited) and are not yet
+        confirmed."""
+        confirmed = {v.vest_date for v in self.vestings.all()}
+        ended = self.recipient.terminated_on
+        return [
+            (day, shares)
+            for day, shares in self.installment_rows()
+            if day <= on and day not in confirmed and (ended is None or day <= ended)
+        ]
+
+    def withholding_for(self, shares: int) -> int | None:
+        """Shares withheld for taxes from a vesting of `shares`: none with a filed 83(b)
+        election (taxed at grant); else the withholding rate, rounded up to whole shares;
+        None when no rate is recorded (the admin types it)."""
+        if self.election_83b == Election83b.FILED:
+            return 0
+        if self.withholding_rate is None:
+            return None
+        return math.ceil(shares * self.withholding_rate)
+
+    def confirm_vesting(
+        self, vest_date: date, *, withheld: int | None, by, today: date | None = None
+    ) -> "AwardVesting":
+        """Record that the installment of `vest_date` has vested, with the shares withheld
+        for taxes (None: from the award's withholding rate). Refused for an installment
+        that has not vested yet, was forfeited, or is already confirmed."""
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            award = (
+                StockAward.objects.select_for_update().select_related("recipient").get(pk=self.pk)
+            )
+            rows = dict(award.installment_rows())
+            if vest_date not in rows:
+                raise ValidationError(f"This award has no installment on {vest_date:%Y-%m-%d}.")
+            if vest_date > today:
+                raise ValidationError(
+                    f"The installment of {vest_date:%Y-%m-%d} has not vested yet."
+                )
+            ended = award.recipient.terminated_on
+            if ended is not None and vest_date > ended:
+                raise ValidationError(
+                    f"The installment of {vest_date:%Y-%m-%d} was forfeited: service ended "
+                    f"on {ended:%Y-%m-%d}."
+                )
+            if award.vestings.filter(vest_date=vest_date).exists():
+                raise ValidationError(f"The vesting of {vest_date:%Y-%m-%d} is already confirmed.")
+            shares = rows[vest_date]
+            if award.election_83b == Election83b.FILED:
+                if withheld:
+                    raise ValidationError(
+                        "An 83(b) election was filed for this award: it was taxed at grant, "
+                        "and a vesting withholds nothing."
+                    )
+                withheld = 0
+            if withheld is None:
+                withheld = award.withholding_for(shares)
+                if withheld is None:
+                    raise ValidationError(
+                        "No withholding rate is recorded for this award: enter the shares "
+                        "withheld for taxes."
+                    )
+            if not 0 <= withheld <= shares:
+                raise ValidationError(
+                    f"The shares withheld must be from 0 to the {shares:,} that vest."
+                )
+            return AwardVesting.objects.create(
+                award=award,
+                vest_date=vest_date,
+                shares=shares,
+                shares_withheld=withheld,
+                confirmed_by=by,
+            )
+
+
+class AwardInstallment(models.Model):
+    """Shares or units of an award that vest on `vest_date`."""
+
+    award = models.ForeignKey(StockAward, on_delete=models.CASCADE, related_name="installments")
+    vest_date = models.DateField(validators=[validate_date_in_range])
+    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["award", "vest_date"]
+        indexes = [models.Index(fields=["vest_date"], name="award_installment_vest_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "vest_date"],
+                name="one_award_installment_per_date",
+                violation_error_message="This award already has an installment on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="award_installment_shares_positive",
+                violation_error_message="An installment must have at least one share.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shares:,} on {self.vest_date}"
+
+
+class AwardVesting(models.Model):
+    """An admin's confirmation that an installment vested, with the shares withheld for
+    taxes. The value realized is computed when shown, from the price table."""
+
+    award = models.ForeignKey(StockAward, on_delete=models.PROTECT, related_name="vestings")
+    vest_date = models.DateField(validators=[validate_date_in_range])
+    shares = models.PositiveIntegerField(help_text="Gross: before any withholding.")
+    shares_withheld = models.PositiveIntegerField(default=0)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-vest_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "vest_date"],
+                name="one_vesting_per_award_and_date",
+                violation_error_message="This vesting is already confirmed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares_withheld__lte=F("shares")),
+                name="vesting_withholds_at_most_its_shares",
+                violation_error_message="The shares withheld cannot exceed the shares vesting.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award.recipient}: {self.shares:,} vested {self.vest_date}"
+
+    @property
+    def net_shares(self) -> int:
+        return self.shares - self.shares_withheld
+
+    def price_used(self) -> tuple[date, Decimal] | None:
+        """The closing price on the vest date, or the latest recorded before it."""
+        return StockPrice.on_or_before(self.vest_date)
+
+    def value_realized(self) -> Decimal | None:
+        """Gross shares x the price used (DOMAIN.md §4); None with no price recorded."""
+        found = self.price_used()
+        return None if found is None else self.shares * found[1]
