@@ -1,10 +1,12 @@
-from .award import AwardInstallment, AwardType, AwardVesting, Election83b, StockAward
+from .award import StockAward
+from .award_vesting import AwardVesting
+from .choices import AwardType, Election83b
 from .exercise import Exercise, PaymentMethod
 from .grant import OptionGrant, OptionType
-from .installment import VestingInstallment
+from .installment import AwardInstallment, VestingInstallment
 from .market import RegistrationPeriod, StockPrice
 from .plan import StockPlan
-from .querysets import GrantStatus, OptionGrantQuerySet
+from .querysets import GrantStatus, OptionGrantQuerySet, StockAwardQuerySet
 
 __all__ = [
     "AwardInstallment",
@@ -21,5 +23,6 @@ __all__ = [
     "RegistrationPeriod",
     "StockPlan",
     "StockPrice",
+    "StockAwardQuerySet",
     "VestingInstallment",
 ]

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, DateField, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Least
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -23,96 +22,16 @@ from compensation.models import Person
 from core.dates import validate_date_in_range
 
 from ..rules import FAR_FUTURE
-from .installment import installment_problems
-from .market import StockPrice
+from .award_vesting import AwardVesting
+from .choices import ELECTION_DAYS, AwardType, Election83b
+from .installment import AwardInstallment, installment_problems
 from .plan import StockPlan
-from .querysets import shares_total
+from .querysets import StockAwardQuerySet
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
 Rows = list[tuple[date, int]]
-# Section 83(b): the election is filed within 30 days after the grant.
-ELECTION_DAYS = 30
-
-
-class AwardType(models.TextChoices):
-    RSA = "RSA", "Restricted stock award"
-    RSU = "RSU", "Restricted stock unit"
-
-
-class Election83b(models.TextChoices):
-    NOT_ELECTING = "none", "Not electing"
-    INTENDS = "intends", "Intends to elect"
-    FILED = "filed", "Filed"
-
-
-class StockAwardQuerySet(models.QuerySet):
-    def with_vesting_totals(self, on: date) -> "StockAwardQuerySet":
-        """Annotate vested, unvested and forfeited shares as of `on`, in SQL, with the
-        meaning of the per-award methods of the same names (DOMAIN.md §3 and §4): a
-        termination after `on` forfeits nothing yet, an award made after `on` has none."""
-        on_value = Value(on, output_field=DateField())
-        installments = AwardInstallment.objects.filter(award=OuterRef("pk"))
-        terminated_by_then = Q(recipient__terminated_on__lte=on)
-        return self.annotate(
-            forfeit_after=Case(
-                When(terminated_by_then, then=F("recipient__terminated_on")),
-                default=Value(FAR_FUTURE, output_field=DateField()),
-                output_field=DateField(),
-            ),
-        ).annotate(
-            vested=Case(
-                When(
-                    grant_date__lte=on,
-                    then=shares_total(
-                        installments.filter(
-                            vest_date__lte=Least(OuterRef("forfeit_after"), on_value)
-                        ),
-                        "award",
-                    ),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            unvested=Case(
-                When(
-                    grant_date__lte=on,
-                    then=shares_total(
-                        installments.filter(
-                            vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after")
-                        ),
-                        "award",
-                    ),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            forfeited=Case(
-                When(
-                    terminated_by_then,
-                    then=shares_total(
-                        installments.filter(vest_date__gt=OuterRef("forfeit_after")), "award"
-                    ),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-
-    def awaiting_approval(self) -> "StockAwardQuerySet":
-        return self.filter(approved_at__isnull=True)
-
-    def election_due(self, today: date, within_days: int = 10) -> "StockAwardQuerySet":
-        """Awards that intend to make an 83(b) election and have not filed, whose last day
-        (grant date + 30 days) is from `today` to `within_days` days later."""
-        first = today - timedelta(days=ELECTION_DAYS)
-        last = today + timedelta(days=within_days - ELECTION_DAYS)
-        return self.filter(
-            award_type=AwardType.RSA,
-            election_83b=Election83b.INTENDS,
-            grant_date__range=(first, last),
-        )
 
 
 class StockAward(models.Model):
@@ -481,77 +400,3 @@ class StockAward(models.Model):
                 shares_withheld=withheld,
                 confirmed_by=by,
             )
-
-
-class AwardInstallment(models.Model):
-    """Shares or units of an award that vest on `vest_date`."""
-
-    award = models.ForeignKey(StockAward, on_delete=models.CASCADE, related_name="installments")
-    vest_date = models.DateField(validators=[validate_date_in_range])
-    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["award", "vest_date"]
-        indexes = [models.Index(fields=["vest_date"], name="award_installment_vest_date")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["award", "vest_date"],
-                name="one_award_installment_per_date",
-                violation_error_message="This award already has an installment on that date.",
-            ),
-            models.CheckConstraint(
-                condition=Q(shares__gt=0),
-                name="award_installment_shares_positive",
-                violation_error_message="An installment must have at least one share.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.shares:,} on {self.vest_date}"
-
-
-class AwardVesting(models.Model):
-    """An admin's confirmation that an installment vested, with the shares withheld for
-    taxes. The value realized is computed when shown, from the price table."""
-
-    award = models.ForeignKey(StockAward, on_delete=models.PROTECT, related_name="vestings")
-    vest_date = models.DateField(validators=[validate_date_in_range])
-    shares = models.PositiveIntegerField(help_text="Gross: before any withholding.")
-    shares_withheld = models.PositiveIntegerField(default=0)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-vest_date", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["award", "vest_date"],
-                name="one_vesting_per_award_and_date",
-                violation_error_message="This vesting is already confirmed.",
-            ),
-            models.CheckConstraint(
-                condition=Q(shares_withheld__lte=F("shares")),
-                name="vesting_withholds_at_most_its_shares",
-                violation_error_message="The shares withheld cannot exceed the shares vesting.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.award.recipient}: {self.shares:,} vested {self.vest_date}"
-
-    @property
-    def net_shares(self) -> int:
-        return self.shares - self.shares_withheld
-
-    def price_used(self) -> tuple[date, Decimal] | None:
-        """The closing price on the vest date, or the latest recorded before it."""
-        return StockPrice.on_or_before(self.vest_date)
-
-    def value_realized(self) -> Decimal | None:
-        """Gross shares x the price used (DOMAIN.md §4); None with no price recorded."""
-        found = self.price_used()
-        return None if found is None else self.shares * found[1]

@@ -77,3 +77,33 @@ class VestingInstallment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shares:,} on {self.vest_date}"
+
+
+class AwardInstallment(models.Model):
+    """Shares or units of an award that vest on `vest_date`."""
+
+    award = models.ForeignKey(
+        "grants.StockAward", on_delete=models.CASCADE, related_name="installments"
+    )
+    vest_date = models.DateField(validators=[validate_date_in_range])
+    shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["award", "vest_date"]
+        indexes = [models.Index(fields=["vest_date"], name="award_installment_vest_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "vest_date"],
+                name="one_award_installment_per_date",
+                violation_error_message="This award already has an installment on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="award_installment_shares_positive",
+                violation_error_message="An installment must have at least one share.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shares:,} on {self.vest_date}"

@@ -2,7 +2,7 @@
 methods of OptionGrant (the tests hold them to each other)."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
@@ -29,8 +29,9 @@ from compensation.models import Person
 
 from .. import rules
 from ..rules import FAR_FUTURE, Period
+from .choices import ELECTION_DAYS, AwardType, Election83b
 from .exercise import Exercise
-from .installment import VestingInstallment
+from .installment import AwardInstallment, VestingInstallment
 from .market import RegistrationPeriod
 
 if TYPE_CHECKING:
@@ -285,3 +286,71 @@ class OptionGrantQuerySet(models.QuerySet):
         return count
 
     setattr(update, "alters_data", True)  # noqa: B010 - mypy models no function attributes
+
+
+class StockAwardQuerySet(models.QuerySet):
+    def with_vesting_totals(self, on: date) -> "StockAwardQuerySet":
+        """Annotate vested, unvested and forfeited shares as of `on`, in SQL, with the
+        meaning of the per-award methods of the same names (DOMAIN.md §3 and §4): a
+        termination after `on` forfeits nothing yet, an award made after `on` has none."""
+        on_value = Value(on, output_field=DateField())
+        installments = AwardInstallment.objects.filter(award=OuterRef("pk"))
+        terminated_by_then = Q(recipient__terminated_on__lte=on)
+        return self.annotate(
+            forfeit_after=Case(
+                When(terminated_by_then, then=F("recipient__terminated_on")),
+                default=Value(FAR_FUTURE, output_field=DateField()),
+                output_field=DateField(),
+            ),
+        ).annotate(
+            vested=Case(
+                When(
+                    grant_date__lte=on,
+                    then=shares_total(
+                        installments.filter(
+                            vest_date__lte=Least(OuterRef("forfeit_after"), on_value)
+                        ),
+                        "award",
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            unvested=Case(
+                When(
+                    grant_date__lte=on,
+                    then=shares_total(
+                        installments.filter(
+                            vest_date__gt=on, vest_date__lte=OuterRef("forfeit_after")
+                        ),
+                        "award",
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            forfeited=Case(
+                When(
+                    terminated_by_then,
+                    then=shares_total(
+                        installments.filter(vest_date__gt=OuterRef("forfeit_after")), "award"
+                    ),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def awaiting_approval(self) -> "StockAwardQuerySet":
+        return self.filter(approved_at__isnull=True)
+
+    def election_due(self, today: date, within_days: int = 10) -> "StockAwardQuerySet":
+        """Awards that intend to make an 83(b) election and have not filed, whose last day
+        (grant date + 30 days) is from `today` to `within_days` days later."""
+        first = today - timedelta(days=ELECTION_DAYS)
+        last = today + timedelta(days=within_days - ELECTION_DAYS)
+        return self.filter(
+            award_type=AwardType.RSA,
+            election_83b=Election83b.INTENDS,
+            grant_date__range=(first, last),
+        )
