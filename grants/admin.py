@@ -13,12 +13,16 @@ from .forms import (
     ExerciseForm,
     InstallmentFormSet,
     OptionGrantAdminForm,
+    StockAwardAdminForm,
     VestingScheduleForm,
 )
 from .models import (
+    AwardInstallment,
+    AwardVesting,
     Exercise,
     OptionGrant,
     RegistrationPeriod,
+    StockAward,
     StockPlan,
     StockPrice,
     VestingInstallment,
@@ -226,3 +230,102 @@ class PersonWithEquityAdmin(PersonAdmin):
             record_end_of_service(obj)
         else:
             super().save_model(request, obj, form, change)
+
+
+# --- Restricted stock awards and units --------------------------------------------------------
+
+
+class AwardInstallmentInline(admin.TabularInline):
+    """Checked through StockAward.validate_installments() against the award as edited on
+    the same page (InstallmentFormSet), as the grant's installments are."""
+
+    model = AwardInstallment
+    formset = InstallmentFormSet
+    extra = 0
+    ordering = ("vest_date",)
+
+
+class AwardVestingInline(admin.TabularInline):
+    """Confirmed on the vestings page through StockAward.confirm_vesting(); never edited."""
+
+    model = AwardVesting
+    extra = 0
+    can_delete = False
+    fields = ("vest_date", "shares", "shares_withheld", "confirmed_by", "confirmed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def award_installment_rows(award: StockAward) -> list:
+    return list(
+        AwardInstallment.objects.filter(award=award)
+        .order_by("vest_date")
+        .values_list("vest_date", "shares")
+    )
+
+
+@admin.register(StockAward)
+class StockAwardAdmin(ReadOnlyHistoryAdmin):
+    form = StockAwardAdminForm
+    list_display = (
+        "recipient",
+        "plan",
+        "award_type",
+        "grant_date",
+        "shares",
+        "purchase_price",
+        "election_83b",
+        "approved_at",
+    )
+    list_filter = ("plan", "award_type", "election_83b")
+    search_fields = ("recipient__name",)
+    list_select_related = ("recipient", "plan")
+    autocomplete_fields = ("recipient",)
+    date_hierarchy = "grant_date"
+    readonly_fields = ("approved_by", "approved_at")
+    inlines = [AwardInstallmentInline, AwardVestingInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "recipient", "award_type", "notes"]}),
+        ("Terms", {"fields": ["grant_date", "shares", "purchase_price", "withholding_rate"]}),
+        ("Section 83(b)", {"fields": ["election_83b", "election_83b_on"]}),
+        (
+            "Authorization",
+            {"fields": ["authorized_by", "authorized_on", "approved_by", "approved_at"]},
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        before = award_installment_rows(form.instance) if change else None
+        super().save_related(request, form, formsets, change)
+        award = form.instance
+        if change and award_installment_rows(award) != before:
+            award.withdraw_approval_for_installments()
+
+
+@admin.register(AwardVesting)
+class AwardVestingAdmin(ReadOnlyHistoryAdmin):
+    """Vestings are confirmed through StockAward.confirm_vesting() and never edited here."""
+
+    list_display = (
+        "award",
+        "vest_date",
+        "shares",
+        "shares_withheld",
+        "net_shares",
+        "confirmed_by",
+        "confirmed_at",
+    )
+    search_fields = ("award__recipient__name",)
+    list_select_related = ("award__recipient", "confirmed_by")
+    date_hierarchy = "vest_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,7 +12,7 @@ from compensation.models import Person
 from core.dates import validate_date_in_range
 from core.forms import MAX_SHARES, DateInput, WholeNumberField, bounded_number_formfield
 
-from .models import Exercise, OptionGrant, PaymentMethod
+from .models import Exercise, OptionGrant, PaymentMethod, StockAward
 from .models.service import DEADLINE_FIELDS, check_end_of_service
 from .vesting import Allocation, VestingSchedule
 
@@ -280,3 +280,73 @@ class TerminationForm(EndOfServiceChecks):
         self.fields["termination_reason"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+# --- Restricted stock awards and units (DOMAIN.md §4) ---------------------------------------
+
+# The award's terms, in the order the forms show them.
+AWARD_FIELDS = [
+    "plan",
+    "recipient",
+    "award_type",
+    "grant_date",
+    "shares",
+    "purchase_price",
+    "withholding_rate",
+    "election_83b",
+    "election_83b_on",
+    "authorized_by",
+    "authorized_on",
+    "notes",
+]
+
+
+class StockAwardAdminForm(forms.ModelForm):
+    class Meta:
+        model = StockAward
+        fields = AWARD_FIELDS
+        formfield_callback = bounded_number_formfield
+        widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
+
+
+class AwardForm(forms.ModelForm):
+    """The award's terms; StockAward.create_with_installments() checks them with the
+    installments and saves both or nothing."""
+
+    class Meta:
+        model = StockAward
+        fields = AWARD_FIELDS
+        formfield_callback = bounded_number_formfield
+        field_classes = {"recipient": PersonByNameField}
+        help_texts = {
+            "recipient": "Type a name: people on record are suggested.",
+            "election_83b": "A restricted stock award only (not a unit); filed within 30 "
+            "days after the grant date.",
+        }
+        widgets = {
+            "grant_date": DATE_INPUT,
+            "election_83b_on": DATE_INPUT,
+            "authorized_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VestingConfirmationForm(forms.Form):
+    """One installment's vesting, confirmed with the shares withheld for taxes; the award's
+    confirm_vesting() decides."""
+
+    award = forms.IntegerField(widget=forms.HiddenInput)
+    vest_date = forms.DateField(widget=forms.HiddenInput)
+    shares_withheld = WholeNumberField(
+        label="Shares withheld",
+        min_value=0,
+        max_value=MAX_SHARES,
+        required=False,
+        help_text="Empty: computed from the award's withholding rate.",
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+    )

@@ -1,14 +1,18 @@
 """Import grants with their installments: one row per installment; the rows of one
-grant share optionee, plan and grant date and repeat the grant's terms."""
+grant share optionee, plan and grant date and repeat the grant's terms. Restricted stock
+awards and units (import_awards) are imported the same way."""
+
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from compensation.models import Person
+from core.dates import validate_date_in_range
 from core.forms import MAX_SHARES, AmountField, WholeNumberField
 from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
 
-from .models import OptionGrant, OptionType, StockPlan
+from .models import AwardType, Election83b, OptionGrant, OptionType, StockAward, StockPlan
 
 REQUIRED = [
     "optionee",
@@ -112,3 +116,162 @@ def apply_rows(rows, result: ImportResult) -> None:
 
 def import_grants(upload, commit: bool) -> ImportResult:
     return run_import(upload, REQUIRED, OPTIONAL, apply_rows, commit)
+
+
+# --- Restricted stock awards and units (DOMAIN.md §4) --------------------------------------
+
+AWARD_REQUIRED = [
+    "recipient",
+    "plan",
+    "award_type",
+    "grant_date",
+    "shares",
+    "purchase_price",
+    "vest_date",
+    "vest_shares",
+]
+AWARD_OPTIONAL = ["withholding_rate", "election_83b_on", "authorized_by", "authorized_on"]
+# The rows of one award share recipient, plan, kind and grant date, and repeat these.
+AWARD_TERMS = [
+    "shares",
+    "purchase_price",
+    "withholding_rate",
+    "election_83b_on",
+    "authorized_by",
+    "authorized_on",
+]
+AWARD_COLUMNS = {field: field for field in AWARD_TERMS} | {
+    "award_type": "award_type",
+    "grant_date": "grant_date",
+    "election_83b": "election_83b_on",
+    "installments": "vest_shares",
+    "recipient": "recipient",
+    "plan": "plan",
+    "__all__": "row",
+}
+# A form error message is %-formatted with its parameters: "%%" shows "%".
+RATE_HINT = "Enter the rate as a decimal from 0 to 1 (0.25 is 25%%)."
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class AwardRow(forms.Form):
+    """One installment of an award. The fields only parse (numbers bounded in length, dates
+    in the app's range); the award's rules are the model's (StockAward.clean and
+    validate_installments)."""
+
+    recipient = forms.CharField(max_length=200)
+    plan = forms.CharField(max_length=200)
+    award_type = forms.ChoiceField(
+        choices=AwardType.choices,
+        error_messages={"invalid_choice": "Enter RSA (stock award) or RSU (stock unit)."},
+    )
+    grant_date = forms.DateField(validators=[validate_date_in_range])
+    shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
+    purchase_price = AmountField(max_digits=12, decimal_places=4)
+    vest_date = forms.DateField(validators=[validate_date_in_range])
+    vest_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
+    withholding_rate = AmountField(
+        max_digits=5,
+        decimal_places=4,
+        required=False,
+        error_messages=dict.fromkeys(("max_digits", "max_whole_digits"), RATE_HINT),
+    )
+    election_83b_on = forms.DateField(required=False, validators=[validate_date_in_range])
+    authorized_by = forms.CharField(max_length=200, required=False)
+    authorized_on = forms.DateField(required=False, validators=[validate_date_in_range])
+
+    def clean_plan(self):
+        try:
+            return StockPlan.objects.get(name=self.cleaned_data["plan"])
+        except StockPlan.DoesNotExist:
+            raise ValidationError("No plan of that name; add the plan first.") from None
+
+    def clean_recipient(self):
+        name = self.cleaned_data["recipient"]
+        return Person.objects.filter(name=name).first() or Person(name=name)
+
+
+def add_installment_errors(
+    result: ImportResult, group: list[tuple[int, dict]], messages: list[str]
+) -> None:
+    """The model's installment problems, on the row they are about: a message naming a vest
+    date goes to that date's row (the later rows, for a date given twice), column vest_date;
+    the rest (the sum) to the award's first row, column vest_shares."""
+    for message in messages:
+        found = ISO_DATE.search(message)
+        lines = [
+            line
+            for line, data in group
+            if found and f"{data['vest_date']:%Y-%m-%d}" == found.group()
+        ]
+        if lines:
+            for line in lines[1:] or lines:
+                result.errors.append(RowError(line, "vest_date", message))
+        else:
+            result.errors.append(RowError(group[0][0], "vest_shares", message))
+
+
+def apply_award_rows(rows, result: ImportResult) -> None:
+    groups: dict[tuple, list[tuple[int, dict]]] = {}
+    for line, row in rows:
+        data = clean_row(result, line, AwardRow(row))
+        if data is None:
+            continue
+        key = (data["recipient"].name, data["plan"].pk, data["award_type"], data["grant_date"])
+        groups.setdefault(key, []).append((line, data))
+    for group in groups.values():
+        first_line, first = group[0]
+        # Every row of an award must repeat the same terms.
+        differs = False
+        for line, data in group[1:]:
+            for term in AWARD_TERMS:
+                if data[term] != first[term]:
+                    differs = True
+                    result.errors.append(
+                        RowError(line, term, f"Differs from row {first_line} of the same award.")
+                    )
+        if differs:
+            continue
+        person = first["recipient"]
+        if (
+            person.pk
+            and StockAward.objects.filter(
+                recipient=person,
+                plan=first["plan"],
+                award_type=first["award_type"],
+                grant_date=first["grant_date"],
+            ).exists()
+        ):
+            result.errors.append(
+                RowError(first_line, "grant_date", "This award is already recorded.")
+            )
+            continue
+        terms = {t: first[t] for t in AWARD_TERMS if first[t] not in (None, "")}
+        if first["election_83b_on"] is not None:
+            terms["election_83b"] = Election83b.FILED
+        try:
+            if person.pk is None:
+                person.full_clean()
+                person.save()
+            StockAward.create_with_installments(
+                [(data["vest_date"], data["vest_shares"]) for _, data in group],
+                plan=first["plan"],
+                recipient=person,
+                award_type=first["award_type"],
+                grant_date=first["grant_date"],
+                **terms,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                problems = error.error_dict.pop("installments", [])
+                add_installment_errors(result, group, ValidationError(problems).messages)
+                if not error.error_dict:
+                    continue
+            add_validation_errors(result, first_line, error, AWARD_COLUMNS)
+            continue
+        result.created += 1
+
+
+def import_awards(upload, commit: bool) -> ImportResult:
+    """Restricted stock awards and units with their installments: one row per installment."""
+    return run_import(upload, AWARD_REQUIRED, AWARD_OPTIONAL, apply_award_rows, commit)

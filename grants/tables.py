@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .models import GrantStatus, OptionGrant
+from .models import GrantStatus, OptionGrant, StockAward
 
 NUMBER = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
@@ -65,3 +65,46 @@ class GrantTable(tables.Table):
         empty_text = "No grants match."
         order_by = ("-grant_date",)
         template_name = "grants/_grant_table.html"
+
+
+class AwardTable(tables.Table):
+    """Restricted stock awards and units; the rows are written by grants/_award_table.html
+    from the records annotated by StockAwardQuerySet.with_vesting_totals(as_of). Every
+    order ends with the primary key, as the grants' does."""
+
+    recipient = tables.Column(
+        accessor="recipient__name", order_by=("recipient__name", "pk"), verbose_name="Recipient"
+    )
+    plan = tables.Column(accessor="plan__name", order_by=("plan__name", "pk"), verbose_name="Plan")
+    award_type = tables.Column(verbose_name="Kind", order_by=("award_type", "pk"))
+    grant_date = tables.Column(verbose_name="Granted", order_by=("grant_date", "-pk"))
+    shares = tables.Column(verbose_name="Shares or units", attrs=NUMBER, order_by=("shares", "pk"))
+    purchase_price = tables.Column(
+        verbose_name="Purchase price", attrs=NUMBER, order_by=("purchase_price", "pk")
+    )
+    vested = tables.Column(attrs=NUMBER, order_by=("vested", "pk"))
+    unvested = tables.Column(attrs=NUMBER, order_by=("unvested", "pk"))
+    forfeited = tables.Column(attrs=NUMBER, order_by=("forfeited", "pk"))
+    approval = tables.Column(
+        accessor="approved_at", verbose_name="Approval", order_by=("approved_at", "pk")
+    )
+
+    class Meta:
+        model = StockAward
+        fields = ()
+        sequence = (
+            "recipient",
+            "plan",
+            "award_type",
+            "grant_date",
+            "shares",
+            "purchase_price",
+            "vested",
+            "unvested",
+            "forfeited",
+            "approval",
+        )
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "No awards match."
+        order_by = ("-grant_date",)
+        template_name = "grants/_award_table.html"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, grants, market
+from .views import actions, awards, grants, market
 
 app_name = "grants"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/approve/", grants.approve_grant, name="approve"),
     path("<int:pk>/exercise/", actions.record_exercise, name="exercise"),
     path("<int:pk>/exercise/terms.json", actions.exercise_terms_json, name="exercise-terms"),
+    path("awards/", awards.AwardListView.as_view(), name="awards"),
+    path("awards/new/", awards.create_award, name="award-create"),
+    path("awards/<int:pk>/", awards.AwardDetailView.as_view(), name="award"),
+    path("awards/<int:pk>/approve/", awards.approve_award, name="award-approve"),
+    path("vestings/", awards.vestings_to_confirm, name="vestings"),
     path("people/<int:pk>/termination/", actions.record_termination, name="termination"),
     path("prices/", market.StockPriceList.as_view(), name="prices"),
     path("prices/new/", market.StockPriceCreate.as_view(), name="price-add"),

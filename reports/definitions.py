@@ -5,11 +5,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TypedDict
 
-from django.db.models import Q, Sum
+from django.db.models import CharField, F, IntegerField, Q, Sum, Value
 
 from compensation.models import Footnote, OfficerYear
 from core.templatetags.money import format_proposed
-from grants.models import Exercise, OptionGrant, StockPlan, VestingInstallment
+from grants.models import (
+    AwardInstallment,
+    Exercise,
+    OptionGrant,
+    StockAward,
+    StockPlan,
+    VestingInstallment,
+)
 
 from . import forms
 from .base import (
@@ -28,6 +35,7 @@ from .item402 import (
     PlanBasedAwards,
     SummaryCompensation,
 )
+from .item402_f import OPTION
 
 __all__ = [
     "REPORTS",
@@ -106,45 +114,88 @@ class VestingScheduleReport(Report):
     name = "vesting-schedule"
     title = "Vesting Schedule"
     description = (
-        "Every installment of one grant or of all grants, with running totals; installments "
-        "forfeited at an end of service are marked and not added."
+        "Every installment of one grant or of all grants and stock awards, with running "
+        "totals; installments forfeited at an end of service are marked and not added."
     )
     form_class = forms.VestingScheduleForm
     columns = [
-        Column("name", "Optionee"),
+        Column("name", "Holder"),
         Column("grant_date", "Grant date", DATE),
         Column("vest_date", "Vest date", DATE),
         Column("shares", "Shares", SHARES),
         Column("state", "Forfeited"),
-        Column("running_total", "Running total vesting for the grant", SHARES),
-        Column("grant_shares", "Grant total", SHARES),
+        Column("running_total", "Running total vesting for the grant or award", SHARES),
+        Column("grant_shares", "Grant or award total", SHARES),
+        Column("kind", "Kind of award"),
     ]
 
-    def rows(self) -> Iterator[dict]:
-        installments = VestingInstallment.objects.order_by("grant_id", "vest_date").values_list(
-            "grant_id",
-            "grant__optionee__name",
-            "grant__optionee__terminated_on",
-            "grant__grant_date",
-            "grant__shares",
+    def installments(self):
+        """(kind, grant or award id, holder, end of service, grant date, its shares, vest
+        date, shares) of every installment: the options' and, unless one grant is chosen,
+        the stock awards' (an award's kind is RSA or RSU), in one query."""
+        fields = (
+            "is_award",
+            "kind",
+            "parent",
+            "holder",
+            "ended",
+            "granted",
+            "total",
             "vest_date",
             "shares",
         )
-        if self.params.get("grant"):
-            installments = installments.filter(grant=self.params["grant"])
-        start, end = self.params.get("start"), self.params.get("end")
+        options = VestingInstallment.objects.annotate(
+            is_award=Value(0, output_field=IntegerField()),
+            kind=Value(OPTION, output_field=CharField()),
+            parent=F("grant_id"),
+            holder=F("grant__optionee__name"),
+            ended=F("grant__optionee__terminated_on"),
+            granted=F("grant__grant_date"),
+            total=F("grant__shares"),
+        )
+        awards = AwardInstallment.objects.annotate(
+            is_award=Value(1, output_field=IntegerField()),
+            kind=F("award__award_type"),
+            parent=F("award_id"),
+            holder=F("award__recipient__name"),
+            ended=F("award__recipient__terminated_on"),
+            granted=F("award__grant_date"),
+            total=F("award__shares"),
+        )
+        end = self.params.get("end")
         if end:
-            installments = installments.filter(vest_date__lte=end)
+            options, awards = options.filter(vest_date__lte=end), awards.filter(vest_date__lte=end)
+        if self.params.get("grant"):
+            chosen = options.filter(grant=self.params["grant"])
+            return chosen.order_by("vest_date").values_list(*fields)
+        # Options first, then the awards; each grant's or award's installments by date.
+        return (
+            options.values_list(*fields)
+            .order_by()
+            .union(awards.values_list(*fields).order_by(), all=True)
+            .order_by("is_award", "parent", "vest_date")
+        )
+
+    def rows(self) -> Iterator[dict]:
+        start = self.params.get("start")
         current, running = None, 0
-        # Running totals count every installment of the grant that vests, also those
-        # before `start`; an installment after the holder's end of service is forfeited
-        # (marked, and not added). The iterator keeps memory flat for hundreds of
+        # Running totals count every installment of the grant or award that vests, also
+        # those before `start`; an installment after the holder's end of service is
+        # forfeited (marked, and not added). The iterator keeps memory flat for hundreds of
         # thousands of installments.
-        for grant_id, name, ended, granted, total, vest_date, shares in installments.iterator(
-            chunk_size=5000
-        ):
-            if grant_id != current:
-                current, running = grant_id, 0
+        for (
+            is_award,
+            kind,
+            parent,
+            name,
+            ended,
+            granted,
+            total,
+            vest_date,
+            shares,
+        ) in self.installments().iterator(chunk_size=5000):
+            if (is_award, parent) != current:
+                current, running = (is_award, parent), 0
             forfeited = ended is not None and vest_date > ended
             if not forfeited:
                 running += shares
@@ -158,6 +209,7 @@ class VestingScheduleReport(Report):
                 "state": f"Forfeited (service ended {ended:%Y-%m-%d})" if forfeited else "",
                 "running_total": None if forfeited else running,
                 "grant_shares": total,
+                "kind": kind,
             }
 
 
@@ -183,7 +235,7 @@ class PlanPool(Report):
         Column("plan", "Plan"),
         Column("reserved", "Shares reserved", SHARES),
         Column("granted", "Granted", SHARES),
-        Column("exercised", "Exercised", SHARES),
+        Column("exercised", "Exercised or vested (A)", SHARES),
         Column("forfeited", "Forfeited", SHARES),
         Column("expired", "Expired", SHARES),
         Column("outstanding", "Outstanding", SHARES),
@@ -239,6 +291,7 @@ class PlanPool(Report):
                 pool["forfeited"] += forfeited
             if deadline < as_of:
                 pool["expired"] += max(0, vested - exercised)
+        self.add_stock_awards(totals, as_of)
         for pool in totals.values():
             returned = pool["forfeited"] + pool["expired"]
             reserved = pool["reserved"]
@@ -252,10 +305,36 @@ class PlanPool(Report):
                 ),
             }
 
+    @staticmethod
+    def add_stock_awards(totals: dict[int, "_PoolTotals"], as_of) -> None:
+        """Restricted stock awards and units count against the reserve as option shares do
+        (DOMAIN.md §4): granted by the date, less what an end of service on or before it
+        forfeits. Their shares vested by then (not forfeited) are counted with the exercised
+        option shares: no longer outstanding. One query, whatever the number of awards."""
+        awards = (
+            StockAward.objects.filter(grant_date__lte=as_of)
+            .with_vesting_totals(as_of)
+            .values("plan")
+            .annotate(
+                total_granted=Sum("shares"),
+                total_vested=Sum("vested"),
+                total_forfeited=Sum("forfeited"),
+            )
+            .values_list("plan", "total_granted", "total_vested", "total_forfeited")
+            .order_by()
+        )
+        for plan_id, granted, vested, forfeited in awards:
+            totals[plan_id]["granted"] += granted
+            totals[plan_id]["exercised"] += vested or 0
+            totals[plan_id]["forfeited"] += forfeited or 0
+
     def footnotes(self) -> list[str]:
         return [
             "Forfeited: installments after a termination of service. Expired: vested shares "
-            "left unexercised when the exercise window closed. Both return to the pool."
+            "left unexercised when the exercise window closed. Both return to the pool.",
+            "Granted counts option shares and restricted stock awards and units granted by "
+            "the date. (A) Option shares exercised, and shares or units of stock awards vested "
+            "(installments dated on or before the date, not forfeited).",
         ]
 
 

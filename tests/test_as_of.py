@@ -21,9 +21,12 @@ from compensation.models import OfficerYear, Person
 from core import roles
 from grants import rules
 from grants.models import (
+    AwardInstallment,
+    AwardVesting,
     Exercise,
     OptionGrant,
     RegistrationPeriod,
+    StockAward,
     StockPlan,
     StockPrice,
     VestingInstallment,
@@ -65,7 +68,24 @@ def people(draw):
             ),
         )
     )
-    return termination, draw(st.lists(grants(), min_size=1, max_size=2))
+    return (
+        termination,
+        draw(st.lists(grants(), min_size=1, max_size=2)),
+        draw(st.lists(awards(), max_size=2)),
+    )
+
+
+@st.composite
+def awards(draw):
+    """A restricted stock award or unit, with the vestings confirmed (as raw rows, on
+    whichever installments were drawn: figures as of D must not look ahead)."""
+    granted = draw(st.dates(min_value=FIRST, max_value=date(2009, 12, 31)))
+    offsets = draw(st.lists(st.integers(0, 1500), min_size=1, max_size=4, unique=True))
+    installments = [(granted + timedelta(days=o), draw(st.integers(1, 4000))) for o in offsets]
+    confirmed = draw(st.lists(st.sampled_from(installments), max_size=2, unique=True))
+    kind = draw(st.sampled_from(["RSA", "RSU"]))
+    purchase = draw(st.sampled_from([Decimal("0"), Decimal("1.25")]))
+    return granted, installments, confirmed, kind, purchase
 
 
 @st.composite
@@ -95,7 +115,7 @@ def build(history, on: date) -> None:
         StockPrice.objects.create(date=when, price=price)
     plan = StockPlan.objects.create(name="Plan")
     approver = UserFactory(username="approver")
-    for n, (termination, person_grants) in enumerate(history["people"]):
+    for n, (termination, person_grants, person_awards) in enumerate(history["people"]):
         person = Person.objects.create(name=f"Officer {n}")
         for year in range(on.year - 2, on.year + 1):  # the years the tables as of `on` read
             OfficerYear.objects.create(
@@ -129,6 +149,22 @@ def build(history, on: date) -> None:
                     shares=shares,
                     aggregate_price=price * shares,
                 )
+        for granted, installments, confirmed, kind, purchase in person_awards:
+            award = StockAward.objects.create(
+                plan=plan,
+                recipient=person,
+                award_type=kind,
+                grant_date=granted,
+                shares=sum(s for _, s in installments),
+                purchase_price=purchase,
+            )
+            AwardInstallment.objects.bulk_create(
+                AwardInstallment(award=award, vest_date=d, shares=s) for d, s in installments
+            )
+            for when, shares in confirmed:
+                AwardVesting.objects.create(
+                    award=award, vest_date=when, shares=shares, shares_withheld=shares // 4
+                )
         if termination:
             ended, reason, short_swing = termination
             person.terminated_on, person.termination_reason = ended, reason
@@ -146,6 +182,10 @@ def cut_to(on: date) -> None:
     Exercise.objects.filter(grant__in=later).delete()
     later.delete()
     Exercise.objects.filter(exercise_date__gt=on).delete()
+    later_awards = StockAward.objects.filter(grant_date__gt=on)
+    AwardVesting.objects.filter(award__in=later_awards).delete()
+    later_awards.delete()
+    AwardVesting.objects.filter(vest_date__gt=on).delete()
     for person in Person.objects.filter(terminated_on__gt=on):
         person.terminated_on, person.termination_reason = None, ""
         person.short_swing_liability_until = None
@@ -189,6 +229,16 @@ def figures(on: date, client: Client) -> dict:
         gap = rules.DeadlineRule.REGISTRATION_GAP
         if gap not in (known.rule, grant.deadline_explained(periods).rule):
             assert grant.deadline_as_of == known.day, (grant.pk, on)
+    made = StockAward.objects.filter(grant_date__lte=on).select_related("recipient")
+    for award in made.prefetch_related("installments"):
+        result[("award", award.pk)] = {
+            "vested": award.vested_shares(on),
+            "unvested": award.unvested_shares(on),
+            "forfeited": award.forfeited_shares(on),
+            "states": award.installment_states(on),
+        }
+    for award in made.with_vesting_totals(on):
+        result[("award sql", award.pk)] = (award.vested, award.unvested, award.forfeited)
     result["outstanding"] = sorted(OptionGrant.objects.outstanding(on).values_list("pk", flat=True))
     report = OutstandingEquityAwards({"as_of": on, "price": PRICE})
     result["402(f)"] = (list(report.rows()), report.footnotes())
@@ -203,6 +253,8 @@ def figures(on: date, client: Client) -> dict:
             [(g.pk, g.unvested, g.unvested_value) for g in officer["grants"]],
             officer["unvested"],
             officer["value"],
+            [(a["award"].pk, a["award"].unvested, a["value"]) for a in officer["awards"]],
+            officer["award_value"],
         )
         for officer in response.context["officers"]
     ]

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compensation.models import OfficerYear, Person
 from grants.models import OptionGrant, RegistrationPeriod, StockPrice
+from tests.factories import make_award
 
 C, A, U, N = "committee", "compadmin", "auditor", ""
 ALL = {C, A, U, N}
@@ -46,6 +47,11 @@ EXPECTED = {
     "grants:registration-add": ({A}, {A}),
     "grants:registration-edit": ({A}, {A}),
     "grants:approve": (ALL, {C}),  # POST only
+    "grants:awards": (READ, READ),
+    "grants:award": (READ, READ),
+    "grants:award-create": ({A}, {A}),
+    "grants:award-approve": (ALL, {C}),  # POST only
+    "grants:vestings": (READ, {A}),
     "workspace:approvals": ({C}, {C}),
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
@@ -70,11 +76,14 @@ def test_every_url_of_the_project_is_in_the_matrix():
 @pytest.fixture
 def objects(demo_data):
     grant = OptionGrant.objects.get()
+    award = make_award(recipient=grant.optionee, plan=grant.plan)
     return {
         "compensation:person": {"pk": grant.optionee_id},
         "compensation:approve": {"pk": OfficerYear.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
+        "grants:award": {"pk": award.pk},
+        "grants:award-approve": {"pk": award.pk},
         "grants:exercise": {"pk": grant.pk},
         "grants:exercise-terms": {"pk": grant.pk},
         "grants:termination": {"pk": Person.objects.first().pk},
@@ -153,5 +162,7 @@ def test_the_admin_refuses_what_a_compensation_admin_may_not_do(client_for, obje
 def test_object_level_checks_answer_403_before_404(client_for, objects):
     client = client_for(U)
     assert client.post("/grants/999999/approve/").status_code == 403
+    assert client.post("/grants/awards/999999/approve/").status_code == 403
+    assert client_for(C).get("/grants/awards/999999/").status_code == 404
     assert client.get("/grants/999999/exercise/").status_code == 403
     assert client_for(C).get("/grants/999999/").status_code == 404

@@ -110,6 +110,23 @@ def test_the_groups_hold_exactly_the_powers_of_their_roles(db):
     assert "approve_officeryear" in committee
     assert all(c.startswith(("view_", "add_", "change_")) for c in admins)
     assert {"add_officeryear", "change_officeryear", "add_person"} <= admins
+    # Restricted stock (issue 15): admins enter awards and confirm vestings, the committee
+    # approves awards, the committee and auditors read their history.
+    assert {
+        "add_stockaward",
+        "change_stockaward",
+        "add_awardinstallment",
+        "change_awardinstallment",
+        "add_awardvesting",
+    } <= admins
+    assert "approve_stockaward" in committee
+    award_history = {
+        "view_historicalstockaward",
+        "view_historicalawardinstallment",
+        "view_historicalawardvesting",
+    }
+    assert award_history <= committee and award_history <= auditors
+    assert not award_history & admins
     assert not any(c.startswith(("approve_", "delete_")) for c in admins | auditors)
     assert all(c.startswith("view_") for c in auditors)
     # Everyone reads everything.

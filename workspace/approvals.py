@@ -3,9 +3,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from compensation.models import OfficerYear
-from grants.models import OptionGrant
+from grants.models import OptionGrant, StockAward
 
 GRANTS_PER_PAGE = 50
+AWARDS_SHOWN = 100
 
 
 @permission_required("grants.approve_optiongrant", raise_exception=True)
@@ -27,5 +28,11 @@ def approvals(request):
             .select_related("person")
             .order_by("-fiscal_year", "person__name"),
             "grants": page,
+            # Restricted stock: the oldest first, as the grants (awards are few).
+            "awards": StockAward.objects.awaiting_approval()
+            .select_related("recipient", "plan")
+            .order_by("grant_date", "pk")[:AWARDS_SHOWN]
+            if request.user.has_perm("grants.approve_stockaward")
+            else [],
         },
     )

@@ -1,12 +1,119 @@
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.admin.models import LogEntry
-from django.db.models import F, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from compensation.models import OfficerYear
-from grants.models import OptionGrant, VestingInstallment
+from grants.models import (
+    AwardInstallment,
+    AwardType,
+    OptionGrant,
+    StockAward,
+    VestingInstallment,
+)
+
+# How many vestings awaiting confirmation the dashboard names (the page lists them all).
+VESTINGS_SHOWN = 5
+UPCOMING_SHOWN = 15
+AWARDS_TO_APPROVE = 20
+
+
+@dataclass(frozen=True)
+class UpcomingVest:
+    """An installment of an option grant or of a restricted stock award or unit."""
+
+    vest_date: date
+    holder: str
+    url: str
+    shares: int
+    kind: str  # "Option", "RSA" or "RSU"
+    kind_name: str
+
+
+def upcoming_vests(today: date, soon: date, *, awards: bool) -> list[UpcomingVest]:
+    """The installments of option grants and (with `awards`) of restricted stock awards
+    and units that vest from today to `soon`, in one query: the first UPCOMING_SHOWN."""
+    columns = ("vest_date", "shares", "holder", "record", "kind")
+    rows = (
+        VestingInstallment.objects.filter(vest_date__range=(today, soon))
+        # Installments after a termination date never vest.
+        .exclude(grant__optionee__terminated_on__lt=F("vest_date"))
+        .annotate(
+            holder=F("grant__optionee__name"),
+            record=F("grant_id"),
+            kind=Value("Option", output_field=CharField()),
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    if awards:
+        rows = rows.union(
+            # An award exists from its grant date (DOMAIN.md §3).
+            AwardInstallment.objects.filter(
+                vest_date__range=(today, soon), award__grant_date__lte=today
+            )
+            .exclude(award__recipient__terminated_on__lt=F("vest_date"))
+            .annotate(
+                holder=F("award__recipient__name"),
+                record=F("award_id"),
+                kind=F("award__award_type"),
+            )
+            .values_list(*columns)
+            .order_by(),
+            all=True,
+        )
+    return [
+        UpcomingVest(
+            vest_date,
+            holder,
+            reverse("grants:detail" if kind == "Option" else "grants:award", args=[record]),
+            shares,
+            kind,
+            "Stock option" if kind == "Option" else AwardType(kind).label,
+        )
+        for vest_date, shares, holder, record, kind in rows.order_by("vest_date", "holder")[
+            :UPCOMING_SHOWN
+        ]
+    ]
+
+
+def award_reminders(
+    today: date, *, approvals: bool
+) -> tuple[Sequence[StockAward], Sequence[StockAward] | None]:
+    """The awards whose 83(b) election is due (StockAward.objects.election_due), and with
+    `approvals` the first AWARDS_TO_APPROVE awaiting the committee's approval: both in one
+    query, so that the dashboard's count stays fixed."""
+    due = StockAward.objects.election_due(today)
+    if not approvals:
+        return list(due.select_related("recipient").order_by("grant_date", "pk")), None
+    due_ids = due.values("pk")
+    awards = list(
+        StockAward.objects.filter(Q(pk__in=due_ids) | Q(approved_at__isnull=True))
+        .select_related("recipient")
+        .annotate(
+            election_is_due=Exists(due_ids.filter(pk=OuterRef("pk"))),
+            # The place among the awards awaiting approval, in the awards' own order.
+            waiting_place=Window(
+                RowNumber(),
+                partition_by=[F("approved_at")],
+                order_by=[F("grant_date").desc(), F("pk").asc()],
+            ),
+        )
+        .filter(
+            Q(election_is_due=True)
+            | Q(approved_at__isnull=True, waiting_place__lte=AWARDS_TO_APPROVE)
+        )
+        .order_by("-grant_date", "pk")
+    )
+    waiting = [a for a in awards if a.approved_at is None and a.waiting_place <= AWARDS_TO_APPROVE]
+    due_list = sorted((a for a in awards if a.election_is_due), key=lambda a: (a.grant_date, a.pk))
+    return due_list, waiting
 
 
 def home(request):
@@ -16,12 +123,8 @@ def home(request):
     context: dict[str, object] = {"today": today}
     if user.has_perm("grants.view_optiongrant"):
         soon = today + timedelta(days=90)
-        context["upcoming_vests"] = list(
-            VestingInstallment.objects.filter(vest_date__range=(today, soon))
-            # Installments after a termination date never vest.
-            .exclude(grant__optionee__terminated_on__lt=F("vest_date"))
-            .select_related("grant__optionee")
-            .order_by("vest_date", "grant__optionee__name")[:15]
+        context["upcoming_vests"] = upcoming_vests(
+            today, soon, awards=user.has_perm("grants.view_stockaward")
         )
         # The deadline as known today (a termination dated later is not known yet) is
         # the stored deadline or the expiration date: the index narrows to those first.
@@ -38,6 +141,20 @@ def home(request):
         month = today + timedelta(days=30)
         context["closing_30"] = [g for g in closing if g.deadline_as_of <= month]
         context["closing_90"] = [g for g in closing if g.deadline_as_of > month]
+    if user.has_perm("grants.view_awardvesting"):
+        # The first few with the count of all, in one query.
+        pending = list(
+            AwardInstallment.objects.awaiting_confirmation(today).annotate(
+                total=Window(Count("pk"))
+            )[:VESTINGS_SHOWN]
+        )
+        context["vestings_count"] = pending[0].total if pending else 0
+        context["vestings_to_confirm"] = pending
+    if user.has_perm("grants.view_stockaward"):
+        due, waiting = award_reminders(today, approvals=user.has_perm("grants.approve_stockaward"))
+        context["elections_due"] = due
+        if waiting is not None:
+            context["awards_to_approve"] = waiting
     if user.has_perm("compensation.view_officeryear"):
         # The year the roster opens on: the latest approved one, not a later proposal's.
         context["latest_year"] = OfficerYear.objects.default_year()

@@ -13,6 +13,9 @@ HISTORY_MODELS = [
     "grants.OptionGrant",
     "grants.VestingInstallment",
     "grants.Exercise",
+    "grants.StockAward",
+    "grants.AwardInstallment",
+    "grants.AwardVesting",
     "grants.StockPrice",
     "grants.RegistrationPeriod",
 ]

@@ -7,10 +7,12 @@ from compensation.imports import OPTIONAL as OFFICER_OPTIONAL
 from compensation.imports import REQUIRED as OFFICER_REQUIRED
 from compensation.imports import import_officer_years
 from core.imports import LIMITS, too_large_message
+from grants.imports import AWARD_OPTIONAL, AWARD_REQUIRED, import_awards, import_grants
 from grants.imports import OPTIONAL as GRANT_OPTIONAL
 from grants.imports import REQUIRED as GRANT_REQUIRED
-from grants.imports import import_grants
 
+# Kind -> (label, permission, importer, required columns, optional columns); the
+# import_data command offers the same kinds.
 KINDS = {
     "officer_years": (
         "Officers' yearly compensation",
@@ -25,6 +27,13 @@ KINDS = {
         import_grants,
         GRANT_REQUIRED,
         GRANT_OPTIONAL,
+    ),
+    "awards": (
+        "Restricted stock awards and units",
+        "grants.add_stockaward",
+        import_awards,
+        AWARD_REQUIRED,
+        AWARD_OPTIONAL,
     ),
 }
 

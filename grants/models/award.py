@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from compensation.models import Person
-from core.dates import validate_date_in_range
+from core.dates import LATEST_DATE, validate_date_in_range
 
 from ..rules import FAR_FUTURE
 from .award_vesting import AwardVesting
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
 Rows = list[tuple[date, int]]
+
+
+RATE_MESSAGE = "The withholding rate must be a decimal from 0 to 1 (0.25 means 25 percent)."
 
 
 class StockAward(models.Model):
@@ -49,7 +52,9 @@ class StockAward(models.Model):
         max_digits=12,
         decimal_places=4,
         default=Decimal(0),
-        validators=[MinValueValidator(Decimal(0))],
+        validators=[
+            MinValueValidator(Decimal(0), message="The purchase price cannot be negative.")
+        ],
         help_text="Per share, often $0.",
     )
     withholding_rate = models.DecimalField(
@@ -57,7 +62,10 @@ class StockAward(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        validators=[
+            MinValueValidator(Decimal(0), message=RATE_MESSAGE),
+            MaxValueValidator(Decimal(1), message=RATE_MESSAGE),
+        ],
         help_text="Shares withheld for taxes at each vesting, as a decimal (0.25 is 25%); "
         "rounded up to whole shares. Empty: typed at each vesting.",
     )
@@ -112,7 +120,7 @@ class StockAward(models.Model):
                 condition=Q(withholding_rate__isnull=True)
                 | Q(withholding_rate__gte=0, withholding_rate__lte=1),
                 name="award_withholding_rate_between_0_and_1",
-                violation_error_message="The withholding rate must be from 0 to 1 (0% to 100%).",
+                violation_error_message=RATE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(award_type="RSA") | Q(election_83b="none"),
@@ -176,7 +184,8 @@ class StockAward(models.Model):
             errors.setdefault("election_83b_on", []).append(
                 'Only a filed election has a date: choose "Filed" or leave the date empty.'
             )
-        if self.election_83b_on and self.grant_date:
+        # A grant date past the accepted range is refused by its field: no 30 days after it.
+        if self.election_83b_on and self.grant_date and self.grant_date <= LATEST_DATE:
             if self.election_83b_on < self.grant_date:
                 errors.setdefault("election_83b_on", []).append(
                     f"An 83(b) election is filed after the grant ({self.grant_date:%Y-%m-%d}), "
@@ -254,18 +263,25 @@ class StockAward(models.Model):
         """Replace the installments (already validated); on an approved award, a different
         schedule withdraws the approval."""
         with transaction.atomic():
-            if sorted(rows) != self.installment_rows() and self.approved_at is not None:
-                self.approved_by, self.approved_at = None, None
-                self._change_reason = (
-                    "Approval withdrawn: installments changed after the committee's approval"
-                )
-                self.save(update_fields=["approved_by", "approved_at"])
+            if sorted(rows) != self.installment_rows():
+                self.withdraw_approval_for_installments()
             for installment in self.installments.all():
                 installment.delete()
             bulk_create_with_history(
                 [AwardInstallment(award=self, vest_date=d, shares=s) for d, s in rows],
                 AwardInstallment,
             )
+
+    def withdraw_approval_for_installments(self) -> None:
+        """Installments changed on an approved award: it awaits approval again (the
+        committee approves the award as made), and the history says why."""
+        if self.approved_at is None:
+            return
+        self.approved_by, self.approved_at = None, None
+        self._change_reason = (
+            "Approval withdrawn: installments changed after the committee's approval"
+        )
+        self.save(update_fields=["approved_by", "approved_at"])
 
     def approve(self, *, by) -> None:
         """The committee approves the board's authorization of this award, once."""

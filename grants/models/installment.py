@@ -3,10 +3,12 @@ from datetime import date
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+
+from .award_vesting import AwardVesting
 
 
 def installment_problems(
@@ -23,7 +25,8 @@ def installment_problems(
     rows = list(rows)
     problems = []
     if not rows:
-        problems.append(f"A {noun} needs at least one vesting installment.")
+        article = "An" if noun[0] in "aeiou" else "A"
+        problems.append(f"{article} {noun} needs at least one vesting installment.")
     seen: set[date] = set()
     for vest_date, shares in rows:
         if vest_date in seen:
@@ -79,6 +82,23 @@ class VestingInstallment(models.Model):
         return f"{self.shares:,} on {self.vest_date}"
 
 
+class AwardInstallmentQuerySet(models.QuerySet):
+    def awaiting_confirmation(self, today: date) -> "AwardInstallmentQuerySet":
+        """The installments vested by `today`, not forfeited and not confirmed: in SQL,
+        what StockAward.vestings_to_confirm(today) gives award by award."""
+        confirmed = AwardVesting.objects.filter(
+            award=OuterRef("award"), vest_date=OuterRef("vest_date")
+        )
+        return (
+            self.filter(vest_date__lte=today)
+            # Installments after the end of service are forfeited.
+            .exclude(award__recipient__terminated_on__lt=F("vest_date"))
+            .exclude(Exists(confirmed))
+            .select_related("award__recipient", "award__plan")
+            .order_by("vest_date", "award__recipient__name", "pk")
+        )
+
+
 class AwardInstallment(models.Model):
     """Shares or units of an award that vest on `vest_date`."""
 
@@ -87,6 +107,8 @@ class AwardInstallment(models.Model):
     )
     vest_date = models.DateField(validators=[validate_date_in_range])
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    objects = AwardInstallmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

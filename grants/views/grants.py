@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.rows import BoundRows
 
 from core import submissions
 from core.access import get_object_for_user
@@ -29,9 +27,11 @@ from ..models import (
     OptionGrant,
     OptionGrantQuerySet,
     RegistrationPeriod,
+    StockAward,
     VestingInstallment,
 )
 from ..tables import GrantTable, status_badge
+from .paging import FiguresPerPagePaginator
 
 
 class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -73,7 +73,11 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return base
 
     def figures(self, queryset: OptionGrantQuerySet) -> OptionGrantQuerySet:
-        return queryset.with_vesting_totals(self.as_of).with_status(self.as_of)
+        return (
+            queryset.select_related("optionee", "plan")
+            .with_vesting_totals(self.as_of)
+            .with_status(self.as_of)
+        )
 
     def get_table_pagination(self, table):
         options = super().get_table_pagination(table)
@@ -81,28 +85,26 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             options.update(paginator_class=FiguresPerPagePaginator, figures=self.figures)
         return options
 
+    # The newest restricted stock awards and units as of the date, under the options; the
+    # awards list pages through all of them.
+    AWARDS_SHOWN = 10
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(as_of=self.as_of, **kwargs)
-
-
-class FiguresPerPagePaginator(Paginator):
-    """Pages through the grants' plain rows, then reads the shown page's rows again with
-    the (costly) figures: `figures` annotates a queryset of grants. Uses the paginator's
-    hook for the page's objects (Paginator._get_page)."""
-
-    def __init__(self, object_list, per_page, *, figures, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.figures = figures
-
-    def _get_page(self, rows: BoundRows, number, paginator):
-        ids = list(rows.data.values_list("pk", flat=True))
-        plain = OptionGrant.objects.filter(pk__in=ids).select_related("optionee", "plan")
-        found = self.figures(plain).in_bulk(ids)
-        shown = BoundRows(
-            data=[found[pk] for pk in ids], table=rows.table, pinned_data=rows.pinned_data
-        )
-        # django-stubs leaves out this hook (Django's Paginator._get_page, "for subclasses").
-        return super()._get_page(shown, number, paginator)  # type: ignore[misc]
+        context = super().get_context_data(as_of=self.as_of, **kwargs)
+        if self.request.user.has_perm("grants.view_stockaward"):
+            awards = StockAward.objects.filter(grant_date__lte=self.as_of)
+            name = self.request.GET.get("optionee", "").strip().replace("\x00", "")
+            if name:
+                awards = awards.filter(recipient__name__icontains=name[:200])
+            plan = self.request.GET.get("plan", "")
+            if plan.isdigit() and len(plan) < 19:
+                awards = awards.filter(plan_id=int(plan))
+            context["awards"] = list(
+                awards.select_related("recipient", "plan")
+                .order_by("-grant_date", "pk")
+                .with_vesting_totals(self.as_of)[: self.AWARDS_SHOWN]
+            )
+        return context
 
 
 def installment_states(grant: OptionGrant, as_of) -> list[dict]:

@@ -8,8 +8,14 @@ import pytest
 
 from compensation.models import Person
 from grants import demo
-from grants.models import OptionGrant
-from tests.factories import PersonFactory, RegistrationPeriodFactory, StockPlanFactory, make_grant
+from grants.models import OptionGrant, StockPrice
+from tests.factories import (
+    PersonFactory,
+    RegistrationPeriodFactory,
+    StockPlanFactory,
+    make_award,
+    make_grant,
+)
 
 COMMITTEE, ADMIN, AUDITOR, NO_ROLE = "committee", "compadmin", "auditor", ""
 
@@ -58,3 +64,27 @@ def many_grants(count: int) -> None:
         for g in grants
         for k in range(4)
     )
+
+
+# 4,000 shares granted 2006-03-01, vesting 1,000 on March 1 of 2007, 2008, 2009, 2010.
+AWARD_ROWS = [(date(y, 3, 1), 1000) for y in (2007, 2008, 2009, 2010)]
+
+
+@pytest.fixture
+def award(db):
+    """An RSA withholding 25% at each vesting; a price recorded the day before the first
+    vest date (none on it), so the price used is the latest before it."""
+    StockPrice.objects.create(date=date(2007, 2, 28), price=Decimal("5.0000"))
+    return make_award(
+        AWARD_ROWS,
+        recipient=PersonFactory(name="Stephan B. Godevais"),
+        withholding_rate=Decimal("0.25"),
+        authorized_by="Carl E. Berg",
+        authorized_on=date(2006, 2, 20),
+    )
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()

@@ -83,9 +83,9 @@ def test_bad_installments_are_refused_and_nothing_is_saved(installments, fields,
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"purchase_price": Decimal("-0.01")}, "purchase_price", "greater than or equal to 0"),
-        ({"withholding_rate": Decimal("1.01")}, "withholding_rate", "less than or equal to 1"),
-        ({"withholding_rate": Decimal("-0.1")}, "withholding_rate", "greater than or equal"),
+        ({"purchase_price": Decimal("-0.01")}, "purchase_price", "cannot be negative"),
+        ({"withholding_rate": Decimal("1.01")}, "withholding_rate", "0.25 means 25 percent"),
+        ({"withholding_rate": Decimal("-0.1")}, "withholding_rate", "from 0 to 1"),
         (
             {"award_type": "RSU", "election_83b": "intends"},
             "election_83b",
@@ -116,6 +116,17 @@ def test_bad_terms_are_refused_on_their_field(fields, field, message):
         refused.value.message_dict
     )
     assert not StockAward.objects.exists()
+
+
+def test_a_grant_date_at_the_calendars_end_is_a_message_not_a_crash():
+    with pytest.raises(ValidationError) as refused:
+        make_award(
+            [(date(9999, 12, 31), 10)],
+            grant_date=date(9999, 12, 31),
+            election_83b="filed",
+            election_83b_on=date(9999, 12, 31),
+        )
+    assert "grant_date" in refused.value.message_dict
 
 
 def test_an_election_filed_on_the_last_day_is_accepted():

@@ -7,7 +7,7 @@ import pytest
 from grants import demo
 from grants.models import OptionGrant
 from grants.models.service import record_end_of_service
-from tests.factories import PersonFactory, RegistrationPeriodFactory, make_grant
+from tests.factories import PersonFactory, RegistrationPeriodFactory, make_award, make_grant
 from tests.grants.conftest import AUDITOR, COMMITTEE, many_grants
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,26 @@ def test_sorting_by_a_computed_column_orders_every_row(client_for):
     response = client_for(AUDITOR).get("/grants/?as_of=2006-08-01&sort=-exercisable")
     values = [r.exercisable for r in response.context["table"].page.object_list.data]
     assert values == sorted(values, reverse=True)
+
+
+def test_the_grants_list_shows_the_awards_as_of_the_date_with_their_kind(client_for, seed_grant):
+    rsu = make_award(
+        [(date(2007, 3, 1), 500), (date(2008, 3, 1), 500)],
+        recipient=PersonFactory(name="Unit Holder"),
+        grant_date=date(2006, 3, 1),
+        award_type="RSU",
+    )
+    make_award(recipient=PersonFactory(name="Later Holder"), grant_date=date(2007, 6, 1))
+    response = client_for(AUDITOR).get("/grants/?as_of=2007-12-31&optionee=Holder")
+    assert [a.pk for a in response.context["awards"]] == [
+        a.pk
+        for a in [*response.context["awards"]]
+        if a.recipient.name in {"Unit Holder", "Later Holder"}
+    ]
+    awards = {a.recipient.name: a for a in response.context["awards"]}
+    assert (awards["Unit Holder"].vested, awards["Unit Holder"].unvested) == (500, 500)
+    html = response.content.decode()
+    assert 'title="Restricted stock unit">RSU</abbr>' in html and rsu.get_absolute_url() in html
+    # Before its grant date an award does not exist yet (DOMAIN.md §3).
+    earlier = client_for(AUDITOR).get("/grants/?as_of=2006-12-31")
+    assert [a.recipient.name for a in earlier.context["awards"]] == ["Unit Holder"]

@@ -1,0 +1,380 @@
+"""Restricted stock awards and units (DOMAIN.md §4): the list and page of an award, a new
+award, the committee's approval, and the vestings awaiting an admin's confirmation."""
+
+from bisect import bisect_right
+from datetime import date
+from decimal import Decimal
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from core import submissions
+from core.access import get_object_for_user
+from core.forms import DateInput, as_of_date
+
+from ..forms import AwardForm, InstallmentRowFormSet, VestingConfirmationForm, VestingScheduleForm
+from ..models import (
+    AwardInstallment,
+    AwardType,
+    AwardVesting,
+    Election83b,
+    StockAward,
+    StockPlan,
+    StockPrice,
+)
+from ..tables import AwardTable
+from .paging import FiguresPerPagePaginator
+
+
+class AwardFilter(django_filters.FilterSet):
+    award_type = django_filters.ChoiceFilter(choices=AwardType.choices, label="Kind")
+    plan = django_filters.ModelChoiceFilter(queryset=StockPlan.objects.all())
+    recipient = django_filters.CharFilter(
+        field_name="recipient__name", lookup_expr="icontains", label="Person"
+    )
+    as_of = django_filters.DateFilter(
+        label="As of",
+        method="keep",
+        widget=DateInput(),
+        help_text="Vesting figures on this date (default: today).",
+    )
+
+    class Meta:
+        model = StockAward
+        fields = ["award_type", "plan", "recipient"]
+
+    def keep(self, queryset, name, value):
+        # The view reads the date and annotates the queryset with it.
+        return queryset
+
+
+class AwardListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """Every award with its vested, unvested and forfeited shares as of a date (SQL)."""
+
+    permission_required = "grants.view_stockaward"
+    raise_exception = True
+    table_class = AwardTable
+    filterset_class = AwardFilter
+    template_name = "grants/award_list.html"
+    table_pagination = {"per_page": 25}
+    # Columns computed per award: sorting on them needs every row computed.
+    COMPUTED = {"vested", "unvested", "forfeited"}
+
+    def get(self, request, *args, **kwargs):
+        self.as_of, _ = as_of_date(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # An award exists from its grant date (DOMAIN.md §3).
+        base = StockAward.objects.filter(grant_date__lte=self.as_of).select_related(
+            "recipient", "plan"
+        )
+        self.figures_per_page = self.request.GET.get("sort", "").lstrip("-") not in self.COMPUTED
+        # Otherwise the figures are computed for the shown page only (see the grants list).
+        return base if self.figures_per_page else base.with_vesting_totals(self.as_of)
+
+    def figures(self, queryset):
+        return queryset.select_related("recipient", "plan").with_vesting_totals(self.as_of)
+
+    def get_table_pagination(self, table):
+        options = super().get_table_pagination(table)
+        if self.figures_per_page:
+            options.update(paginator_class=FiguresPerPagePaginator, figures=self.figures)
+        return options
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(as_of=self.as_of, **kwargs)
+
+
+def award_installments(award: StockAward, as_of: date) -> list[dict]:
+    """Each installment with its state as of the date and the running total that vests."""
+    rows, running = [], 0
+    for day, shares, state in award.installment_states(as_of):
+        if state != "Forfeited":
+            running += shares
+        rows.append(
+            {
+                "vest_date": day,
+                "shares": shares,
+                "running": None if state == "Forfeited" else running,
+                "state": state,
+            }
+        )
+    return rows
+
+
+def election_status(award: StockAward) -> str:
+    """The 83(b) status in words: none for a unit, the last day for an intended one."""
+    if award.award_type == AwardType.RSU:
+        return "Not applicable: a unit delivers no shares at grant."
+    if award.election_83b == Election83b.FILED:
+        assert award.election_83b_on is not None  # a filed election has its date
+        return (
+            f"Filed on {award.election_83b_on:%Y-%m-%d}: taxed at grant; vestings withhold nothing."
+        )
+    if award.election_83b == Election83b.INTENDS:
+        return f"Intends to elect: the last day to file is {award.election_last_day:%Y-%m-%d}."
+    return "Not electing."
+
+
+def withholding_text(award: StockAward) -> str:
+    rate = award.withholding_rate
+    if rate is None:
+        return "None recorded: typed at each vesting."
+    return f"{(rate * 100).normalize():f}% of each vesting, rounded up to whole shares."
+
+
+class AwardDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "grants.view_stockaward"
+    raise_exception = True
+    template_name = "grants/award_detail.html"
+    context_object_name = "award"
+    queryset = StockAward.objects.select_related(
+        "recipient", "plan", "approved_by"
+    ).prefetch_related(
+        Prefetch("installments", queryset=AwardInstallment.objects.order_by("vest_date")),
+        Prefetch("vestings", queryset=AwardVesting.objects.order_by("vest_date")),
+    )
+
+    def get_context_data(self, **kwargs):
+        award = self.object
+        as_of, as_of_form = as_of_date(self.request)
+        today = timezone.localdate()
+        confirmed = list(award.vestings.all())
+        # vesting.price_used() for each vesting, in one query.
+        price_on = prices_on_or_before([v.vest_date for v in confirmed])
+        vestings = []
+        for vesting in confirmed:
+            price = price_on(vesting.vest_date)
+            vestings.append(
+                {
+                    "vesting": vesting,
+                    "price": price,
+                    # Computed when shown (DOMAIN.md §4), as vesting.value_realized().
+                    "value": None if price is None else vesting.shares * price[1],
+                }
+            )
+        return super().get_context_data(
+            as_of=as_of,
+            as_of_form=as_of_form,
+            granted=award.grant_date <= as_of,
+            figures={
+                "Vested": award.vested_shares(as_of),
+                "Unvested": award.unvested_shares(as_of),
+                "Forfeited": award.forfeited_shares(as_of),
+            },
+            election=election_status(award),
+            withholding=withholding_text(award),
+            installments=award_installments(award, as_of),
+            vestings=vestings,
+            to_confirm=award.vestings_to_confirm(today),
+            **kwargs,
+        )
+
+
+@permission_required("grants.add_stockaward", raise_exception=True)
+def create_award(request):
+    """New award: terms, then installments typed or generated from a schedule and edited;
+    nothing is saved until every rule holds."""
+    data = request.POST if request.method == "POST" else None
+    form = AwardForm(data)
+    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
+    formset = InstallmentRowFormSet(data, prefix="installments")
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "generate":
+            formset = generated_installments(form, schedule) or formset
+        elif action == "more":
+            formset = InstallmentRowFormSet(
+                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
+                prefix="installments",
+            )
+            formset.extra = 5
+        elif form.is_valid() and formset.is_valid():
+            try:
+                # The form's one-time token is claimed with the award, or not at all.
+                with transaction.atomic():
+                    submissions.claim(request)
+                    award = StockAward.create_with_installments(formset.rows(), **form.cleaned_data)
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    error = ValidationError({NON_FIELD_ERRORS: error.messages})
+                for field, problems in error.message_dict.items():
+                    if field == "installments":
+                        formset.problems = problems
+                    else:
+                        form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, f"Award saved: {award}.")
+                return redirect(award)
+    return render(
+        request,
+        "grants/award_form.html",
+        {
+            "form": form,
+            "schedule": schedule,
+            "formset": formset,
+            "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
+        },
+    )
+
+
+def generated_installments(form: AwardForm, schedule: VestingScheduleForm):
+    """Fill the installment table from the schedule; the user edits it before saving."""
+    form.is_valid()
+    total = form.cleaned_data.get("shares")
+    if not total:
+        form.add_error("shares", "Enter the shares or units before generating a schedule.")
+        return None
+    schedule.total_shares = total
+    if not schedule.is_valid():
+        return None
+    formset = InstallmentRowFormSet(
+        initial=[{"vest_date": day, "shares": shares} for day, shares in schedule.rows()],
+        prefix="installments",
+    )
+    formset.extra = 0
+    return formset
+
+
+@require_POST
+@permission_required("grants.approve_stockaward", raise_exception=True)
+def approve_award(request, pk: int):
+    award = get_object_for_user(
+        request.user,
+        StockAward.objects.select_related("recipient"),
+        "grants.approve_stockaward",
+        pk=pk,
+    )
+    try:
+        award.approve(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Approved the board's authorization of {award}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = award.get_absolute_url()
+    return redirect(target)
+
+
+# --- Vestings awaiting confirmation ---------------------------------------------------------
+
+
+def prices_on_or_before(days: list[date]):
+    """StockPrice.on_or_before() for many days with one query: a function of the day."""
+    if not days:
+        return lambda day: None
+    rows = list(
+        StockPrice.objects.filter(date__lte=max(days)).order_by("date").values_list("date", "price")
+    )
+    dates = [d for d, _ in rows]
+
+    def on_or_before(day: date) -> tuple[date, Decimal] | None:
+        index = bisect_right(dates, day)
+        return rows[index - 1] if index else None
+
+    return on_or_before
+
+
+def vesting_rows(installments) -> list[dict]:
+    """What each vesting's form shows: the shares withheld proposed (withholding_for), the
+    price used and its date, the value (gross shares x price) and the net shares."""
+    installments = list(installments)
+    price_on = prices_on_or_before([i.vest_date for i in installments])
+    rows = []
+    for installment in installments:
+        award = installment.award
+        withheld = award.withholding_for(installment.shares)
+        price = price_on(installment.vest_date)
+        rows.append(
+            {
+                "installment": installment,
+                "award": award,
+                "withheld": withheld,
+                "net": None if withheld is None else installment.shares - withheld,
+                "price": price,
+                "value": None if price is None else installment.shares * price[1],
+                "form": VestingConfirmationForm(
+                    initial={
+                        "award": award.pk,
+                        "vest_date": installment.vest_date,
+                        "shares_withheld": withheld,
+                    },
+                    auto_id=f"id_v{installment.pk}_%s",
+                ),
+            }
+        )
+    return rows
+
+
+@permission_required("grants.view_awardvesting", raise_exception=True)
+def vestings_to_confirm(request):
+    """The vestings that have happened and wait for an admin's confirmation; a POST
+    confirms one through StockAward.confirm_vesting()."""
+    if request.method == "POST":
+        return confirm_vesting(request)
+    today = timezone.localdate()
+    pending = AwardInstallment.objects.awaiting_confirmation(today)
+    award_pk = request.GET.get("award", "")
+    if award_pk.isdigit() and len(award_pk) < 12:
+        pending = pending.filter(award_id=int(award_pk))
+    else:
+        award_pk = ""
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grants/vestings_to_confirm.html",
+        {
+            "today": today,
+            "page": page,
+            "rows": vesting_rows(page.object_list),
+            "award_pk": award_pk,
+        },
+    )
+
+
+def confirm_vesting(request):
+    if not request.user.has_perm("grants.add_awardvesting"):
+        raise PermissionDenied
+    form = VestingConfirmationForm(request.POST)
+    target = reverse("grants:vestings")
+    if not form.is_valid():
+        problems = [
+            f"{form[name].label}: {' '.join(map(str, e))}" for name, e in form.errors.items()
+        ]
+        messages.error(request, "The vesting was not confirmed. " + " ".join(problems))
+        return redirect(target)
+    data = form.cleaned_data
+    award = StockAward.objects.select_related("recipient").filter(pk=data["award"]).first()
+    if award is None:
+        messages.error(request, "No such award: the vesting was not confirmed.")
+        return redirect(target)
+    try:
+        vesting = award.confirm_vesting(
+            data["vest_date"], withheld=data["shares_withheld"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, f"{award.recipient}: " + " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Confirmed the vesting of {vesting.shares:,} {award.unit_name} of "
+            f"{award.recipient} on {vesting.vest_date:%Y-%m-%d}: {vesting.shares_withheld:,} "
+            f"withheld for taxes, {vesting.net_shares:,} delivered.",
+        )
+    return redirect(target)

@@ -1,0 +1,24 @@
+from django.core.paginator import Paginator
+from django_tables2.rows import BoundRows
+
+
+class FiguresPerPagePaginator(Paginator):
+    """Pages through a table's plain rows, then reads the shown page's rows again with the
+    (costly) figures: `figures` annotates a queryset of the same model (with OFFSET, the
+    database would compute them for every skipped row too). Uses the paginator's hook for
+    the page's objects (Paginator._get_page)."""
+
+    def __init__(self, object_list, per_page, *, figures, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.figures = figures
+
+    def _get_page(self, rows: BoundRows, number, paginator):
+        page_rows = rows.data  # the page's slice of the table's queryset
+        ids = list(page_rows.values_list("pk", flat=True))
+        plain = page_rows.model._default_manager.filter(pk__in=ids)
+        found = self.figures(plain).in_bulk(ids)
+        shown = BoundRows(
+            data=[found[pk] for pk in ids], table=rows.table, pinned_data=rows.pinned_data
+        )
+        # django-stubs leaves out this hook (Django's Paginator._get_page, "for subclasses").
+        return super()._get_page(shown, number, paginator)  # type: ignore[misc]

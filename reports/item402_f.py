@@ -1,0 +1,239 @@
+"""Item 402(f): Outstanding Equity Awards at Fiscal Year-End: the named executive officers'
+unexercised options and, beside them, their restricted stock awards and units that have not
+vested, with their market value at the closing price on or before the year-end (DOMAIN.md
+§4 and §6)."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from compensation.models import OfficerYear
+from core.templatetags.money import format_price
+from grants.models import AwardInstallment, OptionGrant, StockAward, StockPrice, VestingInstallment
+
+from . import forms
+from .base import DATE, MONEY, NOT_VALUED, PRICE, SHARES, TEXT, Column, Report
+
+# The kind of an option row, where the table also lists stock awards ("RSA", "RSU").
+OPTION = "Option"
+
+
+class OutstandingEquityAwards(Report):
+    name = "outstanding-equity-awards"
+    title = "Outstanding Equity Awards at Fiscal Year-End (Item 402(f))"
+    description = (
+        "The executive officers' unexercised options, exercisable and unexercisable, and "
+        "their stock awards not vested, at a fiscal year-end."
+    )
+    form_class = forms.FiscalYearEndForm
+
+    @property
+    def columns(self):
+        # The stock-award columns (and the kind of each row) appear when a named officer
+        # holds an award not vested at the year-end; a table without any leaves them out,
+        # as Item 402(a)(5) allows for a column with nothing to report.
+        awards = bool(self.awards())
+        columns = [Column("name", "Name")]
+        if awards:
+            columns.append(Column("kind", "Kind of award", TEXT))
+        columns += [
+            Column("exercisable", "Securities underlying unexercised options: exercisable", SHARES),
+            Column(
+                "unexercisable", "Securities underlying unexercised options: unexercisable", SHARES
+            ),
+            Column("exercise_price", "Option exercise price", PRICE),
+            Column("expiration_date", "Option expiration date", DATE),
+        ]
+        if self.params.get("price") is not None:
+            columns += [
+                Column("value_exercisable", "Value of in-the-money options: exercisable", MONEY),
+                Column(
+                    "value_unexercisable", "Value of in-the-money options: unexercisable", MONEY
+                ),
+            ]
+        if awards:
+            columns += [
+                Column(
+                    "stock_unvested",
+                    "Number of shares or units of stock that have not vested",
+                    SHARES,
+                ),
+                Column(
+                    "stock_value",
+                    "Market value of shares or units of stock that have not vested (A)",
+                    MONEY,
+                ),
+            ]
+        return columns
+
+    def officers(self):
+        """The named executive officers for the year (one query, then kept)."""
+        if not hasattr(self, "_officers"):
+            self._officers = OfficerYear.objects.named_officers(self.params["as_of"].year)
+        return self._officers
+
+    def grants(self):
+        as_of = self.params["as_of"]
+        return (
+            OptionGrant.objects.filter(optionee__in=self.officers())
+            .outstanding(as_of)
+            .select_related("optionee")
+            .with_vesting_totals(as_of)
+            .order_by("optionee__name", "grant_date", "pk")
+        )
+
+    def awards(self) -> list[StockAward]:
+        """The named officers' awards made by the year-end with shares or units not vested
+        then (not forfeited): one query, kept for the columns and the rows."""
+        if not hasattr(self, "_awards"):
+            as_of = self.params["as_of"]
+            self._awards: list[StockAward] = list(
+                StockAward.objects.filter(recipient__in=self.officers(), grant_date__lte=as_of)
+                .select_related("recipient")
+                .with_vesting_totals(as_of)
+                .filter(unvested__gt=0)
+                .order_by("recipient__name", "grant_date", "pk")
+            )
+        return self._awards
+
+    def vesting_after(self, grants: list[OptionGrant]) -> dict[int, list[tuple[date, int]]]:
+        """(vest date, shares) of the installments after the fiscal year-end, per grant, for
+        the grants with unvested shares: one query of plain tuples (a prefetch built a
+        model instance for every installment of every grant, about two thirds of the
+        page's time)."""
+        after: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        installments = VestingInstallment.objects.filter(
+            grant__in=[grant.pk for grant in grants if grant.unvested],
+            vest_date__gt=self.params["as_of"],
+        )
+        for grant_id, vest_date, shares in installments.order_by("vest_date").values_list(
+            "grant_id", "vest_date", "shares"
+        ):
+            after[grant_id].append((vest_date, shares))
+        return after
+
+    def award_vesting_after(self, awards: list[StockAward]) -> dict[int, list[tuple[date, int]]]:
+        """As vesting_after(), for the awards (each listed award has shares not vested, and
+        no end of service known at the year-end: one would have forfeited them)."""
+        after: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        if not awards:
+            return after
+        installments = AwardInstallment.objects.filter(
+            award__in=[award.pk for award in awards], vest_date__gt=self.params["as_of"]
+        )
+        for award_id, vest_date, shares in installments.order_by("vest_date").values_list(
+            "award_id", "vest_date", "shares"
+        ):
+            after[award_id].append((vest_date, shares))
+        return after
+
+    def _note(self, text: str) -> str:
+        self._notes.append(f"({len(self._notes) + 1}) {text}")
+        return f"({len(self._notes)})"
+
+    def option_row(self, grant: OptionGrant, vesting_after) -> dict | None:
+        price = self.params.get("price")
+        # 402(f): vested but unexercised shares are "exercisable" whatever the
+        # registration status that day; unvested (not forfeited) are "unexercisable".
+        exercisable = max(0, grant.vested - grant.exercised)
+        unexercisable = grant.unvested
+        if not exercisable and not unexercisable:
+            return None
+        name = grant.optionee.name
+        if unexercisable:
+            cutoff = grant.terminated_as_of(self.params["as_of"]) or date.max
+            vesting = "; ".join(
+                f"{shares:,} on {vest_date:%Y-%m-%d}"
+                for vest_date, shares in vesting_after[grant.pk]
+                if vest_date <= cutoff
+            )
+            marker = self._note(
+                f"Unexercisable shares of the option granted {grant.grant_date:%Y-%m-%d} "
+                f"vest: {vesting}."
+            )
+            name = f"{name} {marker}"
+        row = {
+            "name": name,
+            "exercisable": exercisable,
+            "unexercisable": unexercisable,
+            "exercise_price": grant.exercise_price,
+            "expiration_date": grant.expiration_date,
+        }
+        if self.awards():
+            row["kind"] = OPTION
+        if price is not None:
+            spread = max(Decimal(0), price - grant.exercise_price)
+            row["value_exercisable"] = spread * exercisable
+            row["value_unexercisable"] = spread * unexercisable
+        return row
+
+    def award_row(self, award: StockAward, vesting_after, closing: Decimal | None) -> dict:
+        vesting = "; ".join(
+            f"{shares:,} on {vest_date:%Y-%m-%d}" for vest_date, shares in vesting_after[award.pk]
+        )
+        marker = self._note(
+            f"Unvested {award.unit_name} of the {award.get_award_type_display().lower()} "
+            f"({award.award_type}) granted {award.grant_date:%Y-%m-%d} vest: {vesting}."
+        )
+        return {
+            "name": f"{award.recipient.name} {marker}",
+            "kind": award.award_type,
+            "stock_unvested": award.unvested,
+            "stock_value": NOT_VALUED if closing is None else award.unvested * closing,
+        }
+
+    def rows(self) -> Iterator[dict]:
+        self._notes: list[str] = []
+        self._price_note = ""
+        grants = list(self.grants())  # the named officers' grants: a few dozen
+        awards = self.awards()
+        vesting_after = self.vesting_after(grants)
+        entries: list[tuple[str, date, int, OptionGrant | StockAward]] = [
+            (grant.optionee.name, grant.grant_date, 0, grant) for grant in grants
+        ]
+        closing = None
+        award_vesting_after: dict[int, list[tuple[date, int]]] = {}
+        if awards:
+            award_vesting_after = self.award_vesting_after(awards)
+            found = StockPrice.on_or_before(self.params["as_of"])
+            closing = None if found is None else found[1]
+            self._price_note = self.price_note(found)
+            entries += [(a.recipient.name, a.grant_date, 1, a) for a in awards]
+            # Per officer, by grant date, options before awards granted the same day (a
+            # stable sort: the database's order stays within each).
+            entries.sort(key=lambda entry: entry[:3])
+        for _name, _granted, _kind, holding in entries:
+            if isinstance(holding, StockAward):
+                yield self.award_row(holding, award_vesting_after, closing)
+            else:
+                row = self.option_row(holding, vesting_after)
+                if row is not None:
+                    yield row
+
+    def price_note(self, found: tuple[date, Decimal] | None) -> str:
+        as_of = self.params["as_of"]
+        if found is None:
+            return (
+                f"(A) No closing price is recorded on or before the fiscal year-end "
+                f"({as_of:%Y-%m-%d}): the market value of the stock awards is not valued "
+                f"until a price is entered."
+            )
+        day, price = found
+        where = (
+            "on the fiscal year-end"
+            if day == as_of
+            else f"of {day:%Y-%m-%d}, the latest recorded before the fiscal year-end "
+            f"({as_of:%Y-%m-%d})"
+        )
+        return (
+            f"(A) Market value of stock awards: shares or units not vested x the closing "
+            f"price {where}, {format_price(price)}. RSA: restricted stock award; RSU: restricted "
+            f"stock unit."
+        )
+
+    def footnotes(self) -> list[str]:
+        notes = list(getattr(self, "_notes", []))
+        if getattr(self, "_price_note", ""):
+            notes.append(self._price_note)
+        return notes

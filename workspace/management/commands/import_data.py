@@ -1,0 +1,66 @@
+"""Import a CSV or Excel file from the command line, exactly as the /imports/ page does:
+a preview by default, all or nothing with --commit."""
+
+import os
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from workspace.imports import KINDS
+
+# The command's names for the page's kinds.
+COMMAND_KINDS = {"officers": "officer_years", "grants": "grants", "awards": "awards"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import officers' yearly compensation, grants or restricted stock awards from a .csv "
+        "or .xlsx file. Without --commit, print every row's errors (or what would be "
+        "created) and change nothing; with --commit, import all rows or none."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(COMMAND_KINDS))
+        parser.add_argument("file", help="A .csv (UTF-8) or .xlsx file with a header row.")
+        parser.add_argument(
+            "--commit", action="store_true", help="Save the rows (all or none); default: preview."
+        )
+
+    def handle(self, *args, kind: str, file: str, commit: bool, **options):
+        label, _, importer, _, _ = KINDS[COMMAND_KINDS[kind]]
+        if not os.path.exists(file):  # also False for a path with a NUL character
+            raise CommandError(f"{file!r}: no such file.")
+        if not os.path.isfile(file):
+            raise CommandError(f"{file!r}: not a file.")
+        try:
+            stream = open(file, "rb")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise CommandError(f"{file!r}: cannot be read ({error.strerror or error}).") from None
+        try:
+            result = importer(File(stream, name=os.path.basename(file)), commit=commit)
+        except ValidationError as error:  # the file as a whole: its size, format or columns
+            raise CommandError(f"{file!r}: {' '.join(error.messages)}") from None
+        except OSError as error:
+            raise CommandError(f"{file!r}: cannot be read ({error.strerror or error}).") from None
+        finally:
+            stream.close()
+        rows = len(result.rows)
+        if not result.ok:
+            for problem in sorted(result.errors, key=lambda e: e.row):
+                self.stdout.write(f"row {problem.row}, {problem.column}: {problem.message}")
+            raise CommandError(
+                f"{len(result.errors)} error(s) in {rows} row(s): nothing was imported.",
+                returncode=1,
+            )
+        if result.committed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {result.created} record(s) from {rows} row(s): {label}."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Preview: every row is valid; {result.created} record(s) from {rows} row(s) "
+                f"would be created: {label}. Nothing was saved; run again with --commit."
+            )
