@@ -21,11 +21,11 @@ from simple_history.utils import bulk_create_with_history
 from compensation.models import Person
 from core.dates import LATEST_DATE, validate_date_in_range
 
-from ..rules import FAR_FUTURE
 from .award_vesting import AwardVesting
 from .choices import ELECTION_DAYS, AwardType, Election83b
 from .installment import AwardInstallment, installment_problems
-from .plan import StockPlan
+from .ledger import VestingLedger
+from .plan import StockPlan, reserve_errors
 from .querysets import StockAwardQuerySet
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ Rows = list[tuple[date, int]]
 RATE_MESSAGE = "The withholding rate must be a decimal from 0 to 1 (0.25 means 25 percent)."
 
 
-class StockAward(models.Model):
+class StockAward(VestingLedger, models.Model):
     """A restricted stock award or unit: who receives how many shares, at what purchase
     price, vesting when."""
 
@@ -202,24 +202,9 @@ class StockAward(models.Model):
             raise ValidationError(errors)
 
     def check_plan_reserve(self) -> dict[str, list[str | ValidationError]]:
-        """Awards count against the plan's reserve as option shares do (DOMAIN.md §4)."""
-        if self.plan_id is None or not self.grant_date or not self.shares:
-            return {}
-        if self.pk:
-            stored = StockAward.objects.filter(pk=self.pk).values("plan", "grant_date", "shares")
-            before = stored.first()
-            if (
-                before
-                and before["plan"] == self.plan_id
-                and before["grant_date"] <= self.grant_date
-                and before["shares"] >= self.shares
-            ):
-                return {}
-        plan = StockPlan.objects.filter(pk=self.plan_id).first()
-        if plan is None:
-            return {}
-        refusal = plan.reserve_refusal(self.shares, self.grant_date, exclude_award=self.pk)
-        return {} if refusal is None else {"shares": [refusal]}
+        """Awards count against the plan's reserve as option shares do (DOMAIN.md §4);
+        save() checks it again with the plan's row locked."""
+        return reserve_errors(self, exclude_award=self.pk)
 
     def validate_installments(self, rows) -> None:
         """The installments sum exactly to the award; vest dates distinct, none before the
@@ -295,51 +280,9 @@ class StockAward(models.Model):
 
     # --- Vesting as of a date -------------------------------------------------------------
 
-    def installment_rows(self) -> Rows:
-        """(vest date, shares) in date order; uses prefetched installments when present."""
-        return sorted((i.vest_date, i.shares) for i in self.installments.all())
-
-    def terminated_as_of(self, on: date) -> date | None:
-        """The end of service as known on `on`: a termination dated after `on` is not."""
-        ended = self.recipient.terminated_on
-        return ended if ended is not None and ended <= on else None
-
-    def vested_shares(self, on: date) -> int:
-        """Installments dated on or before `on` (and on or before a termination known on
-        `on`); none before the grant date."""
-        if on < self.grant_date:
-            return 0
-        ended = self.terminated_as_of(on)
-        cutoff = min(on, ended) if ended else on
-        return sum(shares for day, shares in self.installment_rows() if day <= cutoff)
-
-    def unvested_shares(self, on: date) -> int:
-        """Installments after `on` that can still vest as of `on`; none before the grant."""
-        if on < self.grant_date:
-            return 0
-        end = self.terminated_as_of(on) or FAR_FUTURE
-        return sum(shares for day, shares in self.installment_rows() if on < day <= end)
-
-    def forfeited_shares(self, on: date | None = None) -> int:
-        """Installments after the end of service, as of `on` (None: as the records stand)."""
-        ended = self.recipient.terminated_on if on is None else self.terminated_as_of(on)
-        if not ended:
-            return 0
-        return sum(shares for day, shares in self.installment_rows() if day > ended)
-
-    def installment_states(self, on: date) -> list[tuple[date, int, str]]:
-        """(vest date, shares, "Vested" / "Unvested" / "Forfeited") as of `on`."""
-        ended = self.terminated_as_of(on)
-        states = []
-        for day, shares in self.installment_rows():
-            if ended and day > ended:
-                state = "Forfeited"
-            elif day <= on:
-                state = "Vested"
-            else:
-                state = "Unvested"
-            states.append((day, shares, state))
-        return states
+    @property
+    def terminated_on(self) -> date | None:
+        return self.recipient.terminated_on
 
     # --- Confirming vestings --------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from .exercising import GrantExercises
 from .installment import VestingInstallment, installment_problems
 from .ledger import Rows
 from .market import StockPrice
-from .plan import StockPlan
+from .plan import StockPlan, reserve_errors
 from .querysets import OptionGrantQuerySet
 
 # Field name -> its errors, as ValidationError() takes them: messages or ValidationErrors.
@@ -235,28 +235,9 @@ class OptionGrant(GrantExercises, models.Model):
 
     def check_plan_reserve(self) -> FieldErrors:
         """Granted minus forfeited and expired shares count against the plan's reserve
-        (DOMAIN.md §2): a grant may not take them past it on its grant date or any later
-        day. An edit is checked when it takes more of the reserve at grant: more shares,
-        an earlier grant date or another plan (an edit that only moves when shares return,
-        such as a later expiration date, is not). save() calls it again with the plan's
-        row locked."""
-        if self.plan_id is None or not self.grant_date or not self.shares:
-            return {}
-        if self.pk:
-            stored = OptionGrant.objects.filter(pk=self.pk).values("plan", "grant_date", "shares")
-            before = stored.first()
-            if (
-                before
-                and before["plan"] == self.plan_id
-                and before["grant_date"] <= self.grant_date
-                and before["shares"] >= self.shares
-            ):
-                return {}
-        plan = StockPlan.objects.filter(pk=self.plan_id).first()
-        if plan is None:
-            return {}
-        refusal = plan.reserve_refusal(self.shares, self.grant_date, exclude_grant=self.pk)
-        return {} if refusal is None else {"shares": [refusal]}
+        (DOMAIN.md §2; plan.reserve_errors); save() checks it again with the plan's row
+        locked."""
+        return reserve_errors(self, exclude_grant=self.pk)
 
     def validate_installments(self, rows: Iterable[tuple[date, int]]) -> None:
         """The installments sum exactly to the shares; vest dates are distinct and fall

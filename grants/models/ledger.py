@@ -4,7 +4,7 @@ unvested, forfeited and exercisable shares, status and exercise deadline (DOMAIN
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import rules
 from ..rules import FAR_FUTURE, Deadline, Period
@@ -22,29 +22,23 @@ if TYPE_CHECKING:
 Rows = list[tuple[date, int]]
 
 
-class GrantLedger:
-    """Part of OptionGrant: the methods that read its vesting and exercise ledger."""
+class VestingLedger:
+    """Vesting by installments as of a date, for option grants and stock awards alike
+    (DOMAIN.md §2, §3 and §4): installments dated on or before the date vest; after an end
+    of service known on the date, the later ones are forfeited."""
 
-    if TYPE_CHECKING:  # provided by OptionGrant
-        optionee: Person
+    if TYPE_CHECKING:  # provided by the model
         grant_date: date
-        shares: int
-        exercise_price: Decimal
-        expiration_date: date
-        minimum_exercise_shares: int
-        post_termination_months: int
-        disability_months: int
-        death_months: int
-        installments: RelatedManager[VestingInstallment]
-        exercises: RelatedManager[Exercise]
+        installments: RelatedManager[Any]
+
+    @property
+    def terminated_on(self) -> date | None:
+        """The holder's end of service, as the records stand."""
+        raise NotImplementedError
 
     def installment_rows(self) -> Rows:
         """(vest date, shares) in date order; uses prefetched installments when present."""
         return sorted((i.vest_date, i.shares) for i in self.installments.all())
-
-    @property
-    def terminated_on(self) -> date | None:
-        return self.optionee.terminated_on
 
     def terminated_as_of(self, on: date) -> date | None:
         """The end of service as known on `on`: a termination dated after `on` is not."""
@@ -90,6 +84,26 @@ class GrantLedger:
                 state = "Unvested"
             states.append((day, shares, state))
         return states
+
+
+class GrantLedger(VestingLedger):
+    """Part of OptionGrant: the methods that read its vesting and exercise ledger."""
+
+    if TYPE_CHECKING:  # provided by OptionGrant
+        optionee: Person
+        shares: int
+        exercise_price: Decimal
+        expiration_date: date
+        minimum_exercise_shares: int
+        post_termination_months: int
+        disability_months: int
+        death_months: int
+        installments: RelatedManager[VestingInstallment]
+        exercises: RelatedManager[Exercise]
+
+    @property
+    def terminated_on(self) -> date | None:
+        return self.optionee.terminated_on
 
     def claimed_installment_dates(self) -> set[date]:
         return {

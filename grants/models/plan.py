@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -182,3 +183,29 @@ class StockPlan(models.Model):
                 day = max(terminated, granted_on)
                 changes[day] = changes.get(day, 0) - forfeited
         return changes
+
+
+def reserve_errors(record: Any, **exclude: int | None) -> dict[str, list[str | ValidationError]]:
+    """The plan's reserve against a grant or award being saved (`record`, with plan_id,
+    grant_date, shares and pk): granted less forfeited and expired shares may not pass it
+    on the grant date or any later day (DOMAIN.md §2 and §4). An edit is checked when it
+    takes more of the reserve at grant: more shares, an earlier grant date or another
+    plan (an edit that only moves when shares return, such as a later expiration date, is
+    not). `exclude` names the record itself (exclude_grant= or exclude_award=)."""
+    if record.plan_id is None or not record.grant_date or not record.shares:
+        return {}
+    if record.pk:
+        stored = type(record)._default_manager.filter(pk=record.pk)
+        before = stored.values("plan", "grant_date", "shares").first()
+        if (
+            before
+            and before["plan"] == record.plan_id
+            and before["grant_date"] <= record.grant_date
+            and before["shares"] >= record.shares
+        ):
+            return {}
+    plan = StockPlan.objects.filter(pk=record.plan_id).first()
+    if plan is None:
+        return {}
+    refusal = plan.reserve_refusal(record.shares, record.grant_date, **exclude)
+    return {} if refusal is None else {"shares": [refusal]}

@@ -9,9 +9,8 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +21,10 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core import submissions
 from core.access import get_object_for_user
 from core.forms import DateInput, as_of_date
 
-from ..forms import AwardForm, InstallmentRowFormSet, VestingConfirmationForm, VestingScheduleForm
+from ..forms import AwardForm, VestingConfirmationForm
 from ..models import (
     AwardInstallment,
     AwardType,
@@ -37,6 +35,7 @@ from ..models import (
     StockPrice,
 )
 from ..tables import AwardTable
+from .entry import enter_with_installments
 from .paging import FiguresPerPagePaginator
 
 
@@ -190,65 +189,12 @@ class AwardDetailView(PermissionRequiredMixin, DetailView):
 def create_award(request):
     """New award: terms, then installments typed or generated from a schedule and edited;
     nothing is saved until every rule holds."""
-    data = request.POST if request.method == "POST" else None
-    form = AwardForm(data)
-    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
-    formset = InstallmentRowFormSet(data, prefix="installments")
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if action == "generate":
-            formset = generated_installments(form, schedule) or formset
-        elif action == "more":
-            formset = InstallmentRowFormSet(
-                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
-                prefix="installments",
-            )
-            formset.extra = 5
-        elif form.is_valid() and formset.is_valid():
-            try:
-                # The form's one-time token is claimed with the award, or not at all.
-                with transaction.atomic():
-                    submissions.claim(request)
-                    award = StockAward.create_with_installments(formset.rows(), **form.cleaned_data)
-            except ValidationError as error:
-                if not hasattr(error, "error_dict"):
-                    error = ValidationError({NON_FIELD_ERRORS: error.messages})
-                for field, problems in error.message_dict.items():
-                    if field == "installments":
-                        formset.problems = problems
-                    else:
-                        form.add_error(field if field in form.fields else None, problems)
-            else:
-                messages.success(request, f"Award saved: {award}.")
-                return redirect(award)
-    return render(
+    return enter_with_installments(
         request,
-        "grants/award_form.html",
-        {
-            "form": form,
-            "schedule": schedule,
-            "formset": formset,
-            "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
-        },
+        form_class=AwardForm,
+        template="grants/award_form.html",
+        missing_shares="Enter the shares or units before generating a schedule.",
     )
-
-
-def generated_installments(form: AwardForm, schedule: VestingScheduleForm):
-    """Fill the installment table from the schedule; the user edits it before saving."""
-    form.is_valid()
-    total = form.cleaned_data.get("shares")
-    if not total:
-        form.add_error("shares", "Enter the shares or units before generating a schedule.")
-        return None
-    schedule.total_shares = total
-    if not schedule.is_valid():
-        return None
-    formset = InstallmentRowFormSet(
-        initial=[{"vest_date": day, "shares": shares} for day, shares in schedule.rows()],
-        prefix="installments",
-    )
-    formset.extra = 0
-    return formset
 
 
 @require_POST

@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -12,7 +11,6 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core import submissions
 from core.access import get_object_for_user
 from core.charts import step_chart
 from core.forms import as_of_date
@@ -20,7 +18,7 @@ from core.templatetags.money import format_shares
 
 from ..explain import explain_deadline
 from ..filters import GrantFilter
-from ..forms import GrantForm, InstallmentRowFormSet, VestingScheduleForm
+from ..forms import GrantForm
 from ..models import (
     Exercise,
     GrantStatus,
@@ -31,6 +29,7 @@ from ..models import (
     VestingInstallment,
 )
 from ..tables import GrantTable, status_badge
+from .entry import enter_with_installments
 from .paging import FiguresPerPagePaginator
 
 
@@ -197,68 +196,12 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
 def create_grant(request):
     """New grant: terms, then installments typed as the exhibit's table or generated from
     a schedule and edited; nothing is saved until every rule holds."""
-    data = request.POST if request.method == "POST" else None
-    form = GrantForm(data)
-    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
-    formset = InstallmentRowFormSet(data, prefix="installments")
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if action == "generate":
-            formset = _generated_formset(form, schedule) or formset
-        elif action == "more":
-            formset = InstallmentRowFormSet(
-                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
-                prefix="installments",
-            )
-            formset.extra = 5
-        elif form.is_valid() and formset.is_valid():
-            try:
-                # The form's one-time token is claimed with the grant, or not at all.
-                with transaction.atomic():
-                    submissions.claim(request)
-                    grant = OptionGrant.create_with_installments(
-                        formset.rows(), **form.cleaned_data
-                    )
-            except ValidationError as error:
-                if not hasattr(error, "error_dict"):
-                    error = ValidationError({NON_FIELD_ERRORS: error.messages})
-                for field, problems in error.message_dict.items():
-                    if field == "installments":
-                        formset.problems = problems
-                    else:
-                        form.add_error(field if field in form.fields else None, problems)
-            else:
-                messages.success(request, f"Grant saved: {grant}.")
-                return redirect(grant)
-    return render(
+    return enter_with_installments(
         request,
-        "grants/grant_form.html",
-        {
-            "form": form,
-            "schedule": schedule,
-            "formset": formset,
-            "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
-        },
+        form_class=GrantForm,
+        template="grants/grant_form.html",
+        missing_shares="Enter the total shares before generating a schedule.",
     )
-
-
-def _generated_formset(form: GrantForm, schedule: VestingScheduleForm):
-    """Fill the installment table from the schedule; the user edits it before saving."""
-    form.is_valid()
-    total = form.cleaned_data.get("shares")
-    if not total:
-        form.add_error("shares", "Enter the total shares before generating a schedule.")
-        return None
-    schedule.total_shares = total
-    if not schedule.is_valid():
-        return None
-    rows = schedule.rows()
-    formset = InstallmentRowFormSet(
-        initial=[{"vest_date": day, "shares": shares} for day, shares in rows],
-        prefix="installments",
-    )
-    formset.extra = 0
-    return formset
 
 
 @require_POST

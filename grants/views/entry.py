@@ -1,0 +1,81 @@
+"""Entering a new grant or award: terms, then installments typed as the exhibit's table
+or generated from a schedule and edited; nothing is saved until every rule holds."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from core import submissions
+
+from ..forms import InstallmentRowFormSet, VestingScheduleForm
+
+
+def enter_with_installments(
+    request, *, form_class: type[forms.ModelForm], template: str, missing_shares: str
+):
+    """The new-grant and new-award pages: "generate" fills the installments from the
+    schedule, "more" adds rows, and saving goes through the model's
+    create_with_installments(), whose refusals land on their fields."""
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data)
+    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
+    formset = InstallmentRowFormSet(data, prefix="installments")
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "generate":
+            formset = generated_installments(form, schedule, missing_shares) or formset
+        elif action == "more":
+            formset = InstallmentRowFormSet(
+                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
+                prefix="installments",
+            )
+            formset.extra = 5
+        elif form.is_valid() and formset.is_valid():
+            model = form._meta.model
+            try:
+                # The form's one-time token is claimed with the record, or not at all.
+                with transaction.atomic():
+                    submissions.claim(request)
+                    saved = model.create_with_installments(formset.rows(), **form.cleaned_data)
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    error = ValidationError({NON_FIELD_ERRORS: error.messages})
+                for field, problems in error.message_dict.items():
+                    if field == "installments":
+                        formset.problems = problems
+                    else:
+                        form.add_error(field if field in form.fields else None, problems)
+            else:
+                noun = str(model._meta.verbose_name).split()[-1].capitalize()
+                messages.success(request, f"{noun} saved: {saved}.")
+                return redirect(saved)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "schedule": schedule,
+            "formset": formset,
+            "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
+        },
+    )
+
+
+def generated_installments(form, schedule: VestingScheduleForm, missing_shares: str):
+    """Fill the installment table from the schedule; the user edits it before saving."""
+    form.is_valid()
+    total = form.cleaned_data.get("shares")
+    if not total:
+        form.add_error("shares", missing_shares)
+        return None
+    schedule.total_shares = total
+    if not schedule.is_valid():
+        return None
+    formset = InstallmentRowFormSet(
+        initial=[{"vest_date": day, "shares": shares} for day, shares in schedule.rows()],
+        prefix="installments",
+    )
+    formset.extra = 0
+    return formset
