@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..tables import AwardTable
 from .entry import enter_with_installments
+from .grants import installment_states
 from .paging import FiguresPerPagePaginator
 
 
@@ -97,23 +98,6 @@ class AwardListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(as_of=self.as_of, **kwargs)
-
-
-def award_installments(award: StockAward, as_of: date) -> list[dict]:
-    """Each installment with its state as of the date and the running total that vests."""
-    rows, running = [], 0
-    for day, shares, state in award.installment_states(as_of):
-        if state != "Forfeited":
-            running += shares
-        rows.append(
-            {
-                "vest_date": day,
-                "shares": shares,
-                "running": None if state == "Forfeited" else running,
-                "state": state,
-            }
-        )
-    return rows
 
 
 def election_status(award: StockAward) -> str:
@@ -178,7 +162,7 @@ class AwardDetailView(PermissionRequiredMixin, DetailView):
             },
             election=election_status(award),
             withholding=withholding_text(award),
-            installments=award_installments(award, as_of),
+            installments=installment_states(award, as_of),
             vestings=vestings,
             to_confirm=award.vestings_to_confirm(today),
             **kwargs,

@@ -28,6 +28,7 @@ from ..models import (
     StockAward,
     VestingInstallment,
 )
+from ..models.ledger import VestingLedger
 from ..tables import GrantTable, status_badge
 from .entry import enter_with_installments
 from .paging import FiguresPerPagePaginator
@@ -106,11 +107,11 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
-def installment_states(grant: OptionGrant, as_of) -> list[dict]:
-    """Each installment with its state as of the date and the running total of the
-    shares that vest (a forfeited installment is marked and not added)."""
+def installment_states(holding: VestingLedger, as_of) -> list[dict]:
+    """Each installment of a grant or award with its state as of the date and the running
+    total of the shares that vest (a forfeited installment is marked and not added)."""
     rows, running = [], 0
-    for day, shares, state in grant.installment_states(as_of):
+    for day, shares, state in holding.installment_states(as_of):
         if state != "Forfeited":
             running += shares
         rows.append(
