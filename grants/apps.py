@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class GrantsConfig(AppConfig):
     name = "grants"
-    verbose_name = "Stock option grants"
+    verbose_name = "Stock option grants and restricted stock"

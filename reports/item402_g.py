@@ -19,10 +19,11 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.utils import timezone
 
 from compensation.models import OfficerYear
 from core.templatetags.money import format_price
-from grants.models import AwardVesting, Exercise, StockPrice
+from grants.models import AwardInstallment, Exercise, StockPrice
 
 from . import forms
 from .base import MONEY, NOT_RECORDED, SHARES, Column, Report
@@ -49,8 +50,8 @@ class OptionExercises(Report):
             Column("shares", "Number of shares acquired on exercise", SHARES),
             Column("value_realized", "Value realized on exercise", MONEY),
         ]
-        # The stock-vested columns appear when a named officer has a confirmed vesting in
-        # the year (Item 402(a)(5): a column with nothing to report may be left out).
+        # The stock-vested columns appear when a named officer has a vesting in the year
+        # (Item 402(a)(5): a column with nothing to report may be left out).
         if self.has_vestings():
             columns += [
                 Column("vested_shares", "Number of shares acquired on vesting", SHARES),
@@ -59,7 +60,7 @@ class OptionExercises(Report):
         return columns
 
     def data(self) -> list[tuple]:
-        """The year's exercise totals per officer and confirmed vestings, read in one query
+        """The year's exercise totals per officer and award vestings, read in one query
         (a union) ordered by name, and kept for the columns and the rows."""
         if not hasattr(self, "_data"):
             self._data = self._read()
@@ -98,10 +99,17 @@ class OptionExercises(Report):
         )
         # Value realized on vesting: gross shares x the closing price on the vest date or
         # the latest recorded before it (DOMAIN.md §4), with the date used; one row per
-        # confirmed vesting, counted by its vest date.
+        # installment that vested in the year, not forfeited, whether or not an admin has
+        # confirmed its vesting yet (the confirmation records the shares withheld, which
+        # the table, gross, does not need). Installments dated after today have not vested.
         latest = StockPrice.objects.filter(date__lte=OuterRef("vest_date")).order_by("-date")
         vestings = (
-            AwardVesting.objects.filter(vest_date__year=year, award__recipient__in=officers)
+            AwardInstallment.objects.filter(
+                vest_date__year=year,
+                vest_date__lte=timezone.localdate(),
+                award__recipient__in=officers,
+            )
+            .exclude(award__recipient__terminated_on__lt=F("vest_date"))
             .annotate(
                 person=F("award__recipient__name"),
                 part=Value(VESTING, output_field=CharField()),
@@ -172,8 +180,9 @@ class OptionExercises(Report):
             notes.append(
                 "(2) Value realized on vesting: shares vesting (gross, before any shares "
                 "withheld for taxes) x the closing price on the vest date, or the latest "
-                "recorded before it where none is recorded that day, from the vestings "
-                "confirmed for the year. The prices used:"
+                "recorded before it where none is recorded that day, for every installment "
+                "that vested in the year and was not forfeited (confirmed or not). The prices "
+                "used:"
             )
             notes += self._vesting_notes
             if self._unpriced_vestings:

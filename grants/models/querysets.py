@@ -346,11 +346,13 @@ class StockAwardQuerySet(models.QuerySet):
 
     def election_due(self, today: date, within_days: int = 10) -> "StockAwardQuerySet":
         """Awards that intend to make an 83(b) election and have not filed, whose last day
-        (grant date + 30 days) is from `today` to `within_days` days later."""
+        (grant date + 30 days) is from `today` to `within_days` days later. Not those of a
+        holder whose service has ended: the unvested shares are forfeited, and nothing is
+        left to elect on."""
         first = today - timedelta(days=ELECTION_DAYS)
         last = today + timedelta(days=within_days - ELECTION_DAYS)
         return self.filter(
             award_type=AwardType.RSA,
             election_83b=Election83b.INTENDS,
             grant_date__range=(first, last),
-        )
+        ).exclude(recipient__terminated_on__lte=today)

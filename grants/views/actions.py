@@ -14,7 +14,7 @@ from core import submissions
 from core.access import get_object_for_user
 
 from ..forms import REFUSAL_FIELDS, ExerciseRequestForm, TerminationForm
-from ..models import OptionGrant, RegistrationPeriod
+from ..models import OptionGrant, RegistrationPeriod, StockAward
 from ..models.service import record_end_of_service
 
 
@@ -129,12 +129,30 @@ def termination_preview(person: Person) -> list[dict]:
     return rows
 
 
+def termination_award_preview(person: Person) -> list[dict]:
+    """Each of the person's restricted stock awards and units with the shares vested on
+    the (unsaved) end of service and those it forfeits (DOMAIN.md §4)."""
+    ended = person.terminated_on
+    assert ended is not None  # TerminationForm requires the date
+    rows = []
+    for award in StockAward.objects.filter(recipient=person).prefetch_related("installments"):
+        award.recipient = person  # the edited, unsaved termination
+        rows.append(
+            {
+                "award": award,
+                "vested": award.vested_shares(ended),
+                "forfeited": award.forfeited_shares(),
+            }
+        )
+    return rows
+
+
 @permission_required("compensation.change_person", raise_exception=True)
 def record_termination(request, pk: int):
     """Shows each grant's new deadline and the shares forfeited, then saves on confirm."""
     person = get_object_for_user(request.user, Person, "compensation.change_person", pk=pk)
     form = TerminationForm(request.POST or None, instance=person)
-    preview = None
+    preview = award_preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "confirm":
             try:
@@ -145,8 +163,9 @@ def record_termination(request, pk: int):
                 messages.success(request, f"Recorded the end of {person}'s service.")
                 return redirect(person)
         preview = termination_preview(form.instance)
+        award_preview = termination_award_preview(form.instance)
     return render(
         request,
         "grants/termination_form.html",
-        {"person": person, "form": form, "preview": preview},
+        {"person": person, "form": form, "preview": preview, "award_preview": award_preview},
     )

@@ -110,6 +110,12 @@ def election_status(award: StockAward) -> str:
             f"Filed on {award.election_83b_on:%Y-%m-%d}: taxed at grant; vestings withhold nothing."
         )
     if award.election_83b == Election83b.INTENDS:
+        if award.election_last_day < timezone.localdate():
+            return (
+                f"Intended, not filed: the last day to file was "
+                f"{award.election_last_day:%Y-%m-%d}. Record the filing date if it was "
+                f"filed, or set it to not electing."
+            )
         return f"Intends to elect: the last day to file is {award.election_last_day:%Y-%m-%d}."
     return "Not electing."
 

@@ -99,6 +99,7 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             plan = self.request.GET.get("plan", "")
             if plan.isdigit() and len(plan) < 19:
                 awards = awards.filter(plan_id=int(plan))
+            context["awards_shown"] = self.AWARDS_SHOWN
             context["awards"] = list(
                 awards.select_related("recipient", "plan")
                 .order_by("-grant_date", "pk")

@@ -299,3 +299,9 @@ def test_the_approvals_page_lists_awards_waiting_and_approves_them(client, db):
     award.refresh_from_db()
     assert award.approved_by == committee
     assert award.get_absolute_url() not in client.get("/grants/approvals/").content.decode()
+
+
+def test_an_intended_election_past_its_last_day_is_shown_as_missed(client_for, db):
+    award = make_award(grant_date=date(2006, 3, 1), election_83b="intends")
+    html = page(client_for(AUDITOR), award.get_absolute_url())
+    assert "Intended, not filed: the last day to file was 2006-03-31" in html

@@ -326,3 +326,11 @@ class VestingTotalsAgree(TestCase):
         )
         assert plan.shares_in_use(on) == granted - forfeited
         assert not OptionGrant.objects.exists()
+
+
+def test_no_election_is_due_once_the_holders_service_has_ended():
+    today = date(2006, 3, 25)
+    award = make_award(SCHEDULE, grant_date=GRANTED, election_83b="intends")
+    assert list(StockAward.objects.election_due(today)) == [award]
+    end_service(award.recipient, date(2006, 3, 20))
+    assert not StockAward.objects.election_due(today).exists()

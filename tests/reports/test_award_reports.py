@@ -466,3 +466,21 @@ def test_the_award_columns_export_to_excel_and_pdf(auditor_client, company):
     assert alice[1:5] == (2500, 3025, 1000, 4200)
     text = pdf_text(auditor_client, OEA_2006)
     assert "RSU" in text and "$8,000" in text and "2006-12-29" in text
+
+
+def test_402g_counts_every_vesting_of_the_year_confirmed_or_not_and_never_a_forfeited_one(db):
+    for day, price in PRICES.items():
+        StockPrice.objects.create(date=day, price=Decimal(price))
+    dana = officer("Dana Dunn", 120_000)
+    award = make_award(
+        [(date(2006, 3, 1), 1000), (date(2006, 7, 10), 1000), (date(2006, 10, 1), 1000)],
+        recipient=dana,
+        grant_date=date(2006, 1, 10),
+        award_type="RSU",
+    )
+    award.confirm_vesting(date(2006, 3, 1), withheld=250, by=None)  # the others: not yet
+    dana.terminated_on, dana.termination_reason = date(2006, 9, 1), "other"
+    record_end_of_service(dana)  # the 2006-10-01 installment is forfeited
+    [row] = REPORTS["option-exercises"].from_data({"year": 2006}).rows()
+    # 1,000 x $3.00 (2006-03-01) + 1,000 x $3.50 (2006-07-10), gross: 2,000 shares, $6,500.
+    assert (row["vested_shares"], row["vested_value"]) == (2000, Decimal("6500"))
