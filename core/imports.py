@@ -64,10 +64,17 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     committed: bool = False
+    # Names not on record, which the import adds as new people: shown in the preview, so
+    # that a misspelt name is caught before it becomes a second person.
+    new_people: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def new_people_names(self) -> list[str]:
+        return sorted(self.new_people)
 
     def errors_by_row(self) -> dict[int, dict[str, str]]:
         result: dict[int, dict[str, str]] = {}

@@ -74,6 +74,8 @@ def apply_rows(rows, result: ImportResult) -> None:
         data = clean_row(result, line, GrantRow(row))
         if data is None:
             continue
+        if data["optionee"].pk is None:
+            result.new_people.add(data["optionee"].name)
         key = (data["optionee"].name, data["plan"].pk, data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     for group in groups.values():
@@ -217,6 +219,8 @@ def apply_award_rows(rows, result: ImportResult) -> None:
         data = clean_row(result, line, AwardRow(row))
         if data is None:
             continue
+        if data["recipient"].pk is None:
+            result.new_people.add(data["recipient"].name)
         key = (data["recipient"].name, data["plan"].pk, data["award_type"], data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     for group in groups.values():

@@ -375,3 +375,18 @@ def test_only_compensation_admins_import_awards(client_for, demo_data, role):
     response = post(client_for(role), upload(csv(*GOOD)), commit=True)
     assert response.status_code == 403
     assert not StockAward.objects.exists()
+
+
+def test_a_name_not_on_record_is_named_in_the_preview_before_it_is_added(client_for, tmp_path):
+    StockPlanFactory(name=PLAN)
+    PersonFactory(name="Ann Award")
+    rows = [*award_rows("Ann Award"), *award_rows("Ann Awrad", kind="RSU", rate="0.3")]
+    page = post(client_for("compadmin"), upload(csv(*rows)))
+    assert page.context["result"].new_people == {"Ann Awrad"}
+    assert "the import will add 1 new person: Ann Awrad" in page.content.decode()
+    path = tmp_path / "awards.csv"
+    path.write_text(csv(*rows))
+    out = StringIO()
+    call_command("import_data", "awards", str(path), stdout=out)
+    assert "Not on record: the import will add 1 new person(s): Ann Awrad." in out.getvalue()
+    assert not Person.objects.filter(name="Ann Awrad").exists()

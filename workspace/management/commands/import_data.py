@@ -53,6 +53,12 @@ class Command(BaseCommand):
                 f"{len(result.errors)} error(s) in {rows} row(s): nothing was imported.",
                 returncode=1,
             )
+        if result.new_people:
+            added = "Added" if result.committed else "Not on record: the import will add"
+            self.stdout.write(
+                f"{added} {len(result.new_people)} new person(s): "
+                f"{', '.join(sorted(result.new_people))}."
+            )
         if result.committed:
             self.stdout.write(
                 self.style.SUCCESS(
