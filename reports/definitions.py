@@ -168,6 +168,9 @@ class VestingScheduleReport(Report):
         if self.params.get("grant"):
             chosen = options.filter(grant=self.params["grant"])
             return chosen.order_by("vest_date").values_list(*fields)
+        if self.params.get("award"):
+            award = awards.filter(award=self.params["award"])
+            return award.order_by("vest_date").values_list(*fields)
         # Options first, then the awards; each grant's or award's installments by date.
         return (
             options.values_list(*fields)

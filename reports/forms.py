@@ -4,7 +4,7 @@ from django.utils import timezone
 from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
 from core import forms as core_forms
 from core.forms import DateInput, WholeNumberField, share_price_field
-from grants.models import OptionGrant
+from grants.models import OptionGrant, StockAward
 
 
 def latest_salary_year() -> int:
@@ -76,6 +76,14 @@ class VestingScheduleForm(forms.Form):
         error_messages={"invalid_choice": "There is no grant with this number."},
         help_text="As shown on the grant's page. Empty: every grant.",
     )
+    award = forms.ModelChoiceField(
+        queryset=StockAward.objects.select_related("recipient"),
+        required=False,
+        label="Award no.",
+        widget=forms.NumberInput(attrs={"min": 1}),
+        error_messages={"invalid_choice": "There is no award with this number."},
+        help_text="A restricted stock award or unit, as shown on its page.",
+    )
     start = forms.DateField(label="From", required=False, widget=DateInput())
     end = forms.DateField(label="To", required=False, widget=DateInput())
 
@@ -84,4 +92,6 @@ class VestingScheduleForm(forms.Form):
         data = self.cleaned_data  # what super().clean() returns
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("The end date is before the start date.")
+        if data.get("grant") and data.get("award"):
+            raise forms.ValidationError("Choose a grant or an award, not both.")
         return data

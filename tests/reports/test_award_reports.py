@@ -484,3 +484,14 @@ def test_402g_counts_every_vesting_of_the_year_confirmed_or_not_and_never_a_forf
     [row] = REPORTS["option-exercises"].from_data({"year": 2006}).rows()
     # 1,000 x $3.00 (2006-03-01) + 1,000 x $3.50 (2006-07-10), gross: 2,000 shares, $6,500.
     assert (row["vested_shares"], row["vested_value"]) == (2000, Decimal("6500"))
+
+
+def test_the_vesting_schedule_shows_one_award_chosen_by_its_number(auditor_client, company):
+    award = StockAward.objects.filter(award_type="RSU").first()
+    rows = list(REPORTS["vesting-schedule"].from_data({"award": award.pk}).rows())
+    assert rows and {row["kind"] for row in rows} == {"RSU"}
+    assert sum(row["shares"] for row in rows) == award.shares
+    page = auditor_client.get(f"/reports/vesting-schedule/?award={award.pk}&grant=1")
+    assert "Choose a grant or an award, not both." in page.content.decode()
+    missing = auditor_client.get("/reports/vesting-schedule/?award=999999")
+    assert "There is no award with this number." in missing.content.decode()

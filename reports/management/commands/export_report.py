@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="Fiscal year-end or as-of date, YYYY-MM-DD.")
         parser.add_argument("--price", help="Share price (outstanding-equity-awards).")
         parser.add_argument("--grant", help="Grant id (vesting-schedule; default: all).")
+        parser.add_argument("--award", help="Award id (vesting-schedule; default: all).")
         parser.add_argument("--start", help="First vest date, YYYY-MM-DD (vesting-schedule).")
         parser.add_argument("--end", help="Last vest date, YYYY-MM-DD (vesting-schedule).")
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 "as_of": "as_of",
                 "price": "price",
                 "grant": "grant",
+                "award": "award",
                 "start": "start",
                 "end": "end",
             }.items()
