@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from compensation.models import OfficerYear
-from core.templatetags.money import format_proposed, round_half_up
+from core.templatetags.money import format_proposed
+from grants import fair_value
 from grants.models import OptionGrant, StockAward, StockPrice
 
 from . import forms
@@ -45,7 +46,7 @@ def stock_award_value(shares: int, closing: Decimal | None, purchase: Decimal) -
     no closing price is recorded on the grant date."""
     if closing is None:
         return None
-    return round_half_up(shares * (closing - purchase), DOLLAR)
+    return fair_value.stock_award_value(shares, closing, purchase)
 
 
 class PlanBasedAwards(Report):
