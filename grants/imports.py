@@ -70,12 +70,15 @@ class GrantRow(forms.Form):
 
 def apply_rows(rows, result: ImportResult) -> None:
     groups: dict[tuple, list[tuple[int, dict]]] = {}
+    new_people: dict[str, Person] = {}
     for line, row in rows:
         data = clean_row(result, line, GrantRow(row))
         if data is None:
             continue
         if data["optionee"].pk is None:
             result.new_people.add(data["optionee"].name)
+            # One new person per name, saved once with their first grant.
+            data["optionee"] = new_people.setdefault(data["optionee"].name, data["optionee"])
         key = (data["optionee"].name, data["plan"].pk, data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     for group in groups.values():
@@ -215,12 +218,15 @@ def add_installment_errors(
 
 def apply_award_rows(rows, result: ImportResult) -> None:
     groups: dict[tuple, list[tuple[int, dict]]] = {}
+    new_people: dict[str, Person] = {}
     for line, row in rows:
         data = clean_row(result, line, AwardRow(row))
         if data is None:
             continue
         if data["recipient"].pk is None:
             result.new_people.add(data["recipient"].name)
+            # One new person per name, saved once with their first award.
+            data["recipient"] = new_people.setdefault(data["recipient"].name, data["recipient"])
         key = (data["recipient"].name, data["plan"].pk, data["award_type"], data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     for group in groups.values():

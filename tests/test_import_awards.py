@@ -390,3 +390,15 @@ def test_a_name_not_on_record_is_named_in_the_preview_before_it_is_added(client_
     call_command("import_data", "awards", str(path), stdout=out)
     assert "Not on record: the import will add 1 new person(s): Ann Awrad." in out.getvalue()
     assert not Person.objects.filter(name="Ann Awrad").exists()
+
+
+def test_a_new_person_with_two_awards_is_added_once():
+    StockPlanFactory(name=PLAN)
+    rows = [
+        *award_rows("New Holder", grant="2006-03-01"),
+        *award_rows("New Holder", kind="RSU", rate="0.3", grant="2006-04-01"),
+    ]
+    result = import_awards(upload(csv(*rows)), commit=True)
+    assert result.ok, result.errors_by_row()
+    assert Person.objects.filter(name="New Holder").count() == 1
+    assert StockAward.objects.filter(recipient__name="New Holder").count() == 2

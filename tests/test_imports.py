@@ -192,3 +192,12 @@ def test_only_compensation_admins_import(client_for, demo_data, role):
     response = post(client, "officer_years", upload(OFFICERS), commit=True)
     assert response.status_code == 403
     assert not Person.objects.filter(name="New Officer").exists()
+
+
+def test_a_new_person_with_two_grants_is_added_once(admin):
+    second = [row.replace("2006-03-01,3000", "2006-04-03,3000") for row in grant_rows("New Holder")]
+    text = "\n".join([GRANTS_HEADER, *grant_rows("New Holder"), *second]) + "\n"
+    result = post(admin, "grants", upload(text), commit=True).context["result"]
+    assert result.committed, result.errors_by_row()
+    assert Person.objects.filter(name="New Holder").count() == 1
+    assert OptionGrant.objects.filter(optionee__name="New Holder").count() == 2

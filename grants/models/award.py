@@ -196,10 +196,31 @@ class StockAward(VestingLedger, models.Model):
                     f"An 83(b) election must be filed within 30 days after the grant: by "
                     f"{self.election_last_day:%Y-%m-%d}, not {self.election_83b_on:%Y-%m-%d}."
                 )
+        if self.pk is not None and not errors:
+            errors.update(self.confirmed_terms_problems())
         if not errors:
             errors.update(self.check_plan_reserve())
         if errors:
             raise ValidationError(errors)
+
+    def confirmed_terms_problems(self) -> dict[str, list[str | ValidationError]]:
+        """Once a vesting is confirmed, its shares were delivered to the recipient with the
+        withholding of the 83(b) status then: neither can change afterwards."""
+        stored = StockAward.objects.filter(pk=self.pk).values("recipient", "election_83b").first()
+        if stored is None or not self.vestings.exists():
+            return {}
+        problems: dict[str, list[str | ValidationError]] = {}
+        if stored["recipient"] != self.recipient_id:
+            problems["recipient"] = [
+                "A vesting of this award is confirmed: its shares were delivered to the "
+                "recipient, who cannot change."
+            ]
+        if stored["election_83b"] != self.election_83b:
+            problems["election_83b"] = [
+                "A vesting of this award is confirmed with the 83(b) status it had: the "
+                "status cannot change."
+            ]
+        return problems
 
     def check_plan_reserve(self) -> dict[str, list[str | ValidationError]]:
         """Awards count against the plan's reserve as option shares do (DOMAIN.md §4);
@@ -325,7 +346,14 @@ class StockAward(VestingLedger, models.Model):
                 raise ValidationError(
                     f"The installment of {vest_date:%Y-%m-%d} has not vested yet."
                 )
-            ended = award.recipient.terminated_on
+            # The holder's row is locked, as record_end_of_service() locks it: an end of
+            # service recorded meanwhile is seen here, or waits for this confirmation.
+            ended = (
+                Person.objects.select_for_update()
+                .filter(pk=award.recipient_id)
+                .values_list("terminated_on", flat=True)
+                .get()
+            )
             if ended is not None and vest_date > ended:
                 raise ValidationError(
                     f"The installment of {vest_date:%Y-%m-%d} was forfeited: service ended "

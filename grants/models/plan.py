@@ -58,7 +58,12 @@ class StockPlan(models.Model):
         stored = before.first()
         if stored is not None and stored <= self.shares_reserved:
             return
-        first = self.grants.order_by("grant_date").values_list("grant_date", flat=True).first()
+        # The first day anything (an option grant or a stock award) took shares from it.
+        starts = [
+            made.order_by("grant_date").values_list("grant_date", flat=True).first()
+            for made in (self.grants.all(), self.awards.all())
+        ]
+        first = min((day for day in starts if day is not None), default=None)
         if first is None:
             return
         peak = self.shares_in_use_peak(first)

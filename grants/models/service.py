@@ -52,6 +52,9 @@ def record_end_of_service(person: Person) -> None:
     deadlines of their grants, in one transaction. The grants are locked first, so an
     exercise recorded meanwhile is checked with the new end of service or refuses it."""
     with transaction.atomic():
+        # The person's row, which confirm_vesting() locks too, and the grants, which an
+        # exercise locks: what is checked below cannot change until this commits.
+        Person.objects.select_for_update().filter(pk=person.pk).values("pk").first()
         list(OptionGrant.objects.select_for_update().filter(optionee=person).values("pk"))
         check_end_of_service(person)
         person.save()

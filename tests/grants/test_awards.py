@@ -334,3 +334,24 @@ def test_no_election_is_due_once_the_holders_service_has_ended():
     assert list(StockAward.objects.election_due(today)) == [award]
     end_service(award.recipient, date(2006, 3, 20))
     assert not StockAward.objects.election_due(today).exists()
+
+
+def test_a_reserve_cannot_be_lowered_below_the_shares_awards_use():
+    plan = StockPlanFactory(shares_reserved=10_000)
+    make_award(SCHEDULE, grant_date=GRANTED, plan=plan)  # 4,000 shares, no options
+    plan.shares_reserved = 100
+    with pytest.raises(ValidationError, match="4,000 shares of this plan are in use"):
+        plan.full_clean()
+    plan.shares_reserved = 4000
+    plan.full_clean()
+
+
+def test_the_recipient_and_the_83b_status_stay_once_a_vesting_is_confirmed(officer):
+    award = make_award(SCHEDULE, grant_date=GRANTED, withholding_rate=Decimal("0.25"))
+    award.confirm_vesting(date(2007, 3, 1), withheld=None, by=officer)
+    award.recipient = PersonFactory(name="Someone Else")
+    award.election_83b, award.election_83b_on = "filed", date(2006, 3, 10)
+    with pytest.raises(ValidationError) as refused:
+        award.full_clean()
+    assert "delivered to the recipient" in refused.value.message_dict["recipient"][0]
+    assert "status cannot change" in refused.value.message_dict["election_83b"][0]
