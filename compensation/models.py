@@ -221,6 +221,25 @@ class OfficerYear(models.Model):
         help_text='Bonus awarded for the year. Empty means "n/a" (none awarded or not '
         "eligible), which is not the same as $0.",
     )
+    other_compensation = models.DecimalField(
+        "all other compensation",
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text='Item 402(c)\'s "all other compensation" for the year (perquisites, '
+        'company contributions and the like). Empty: none recorded, shown as "n/a".',
+    )
+    is_peo = models.BooleanField(
+        "principal executive officer",
+        default=False,
+        help_text="Served as principal executive officer (PEO) at any time in the year.",
+    )
+    is_pfo = models.BooleanField(
+        "principal financial officer",
+        default=False,
+        help_text="Served as principal financial officer (PFO) at any time in the year.",
+    )
     footnotes = models.ManyToManyField(
         Footnote,
         blank=True,
@@ -272,6 +291,11 @@ class OfficerYear(models.Model):
                 violation_error_message="The base salary cannot be negative.",
             ),
             models.CheckConstraint(
+                condition=Q(other_compensation__isnull=True) | Q(other_compensation__gte=0),
+                name="officer_other_compensation_not_negative",
+                violation_error_message="All other compensation cannot be negative.",
+            ),
+            models.CheckConstraint(
                 condition=Q(bonus__isnull=True) | Q(bonus__gte=0),
                 name="officer_bonus_not_negative",
                 violation_error_message='The bonus cannot be negative (leave it empty for "n/a").',
@@ -297,7 +321,16 @@ class OfficerYear(models.Model):
     def get_absolute_url(self) -> str:
         return self.person.get_absolute_url()
 
-    FINANCIAL_FIELDS = ("person_id", "fiscal_year", "title", "base_salary", "bonus")
+    FINANCIAL_FIELDS = (
+        "person_id",
+        "fiscal_year",
+        "title",
+        "base_salary",
+        "bonus",
+        "other_compensation",
+        "is_peo",
+        "is_pfo",
+    )
 
     def clean(self) -> None:
         """An approved record is effective: it changes only after going back to proposed."""

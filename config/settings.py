@@ -225,6 +225,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 COMPANY_NAME = os.environ.get("TRANCHE_COMPANY_NAME", "Valence Technology, Inc.")
+# The company's fiscal year-end, month and day ("06-30" for June 30); fiscal year Y is the
+# one that ends in calendar year Y. Checked at start-up (core/fiscal.py).
+FISCAL_YEAR_END = os.environ.get("TRANCHE_FISCAL_YEAR_END", "12-31")
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a redirect to HTTPS;
 # behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.

@@ -7,6 +7,15 @@ from .installment import AwardInstallment, VestingInstallment
 from .market import RegistrationPeriod, StockPrice
 from .plan import StockPlan
 from .querysets import GrantStatus, OptionGrantQuerySet, StockAwardQuerySet
+from .valuation import (
+    GrantValuation,
+    ValuationDefaults,
+    current_fair_value,
+    current_valuation,
+    not_valued_reason,
+    plan_valuation,
+    value_grant,
+)
 
 __all__ = [
     "AwardInstallment",
@@ -25,4 +34,11 @@ __all__ = [
     "StockPrice",
     "StockAwardQuerySet",
     "VestingInstallment",
+    "GrantValuation",
+    "ValuationDefaults",
+    "current_fair_value",
+    "current_valuation",
+    "not_valued_reason",
+    "plan_valuation",
+    "value_grant",
 ]

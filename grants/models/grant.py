@@ -18,6 +18,7 @@ from compensation.models import Person
 from core.dates import validate_date_in_range
 
 from .. import rules
+from .assumptions import GrantAssumptions
 from .exercising import GrantExercises
 from .installment import VestingInstallment, installment_problems
 from .ledger import Rows
@@ -34,7 +35,7 @@ class OptionType(models.TextChoices):
     ISO = "ISO", "Incentive stock option (Code section 422)"
 
 
-class OptionGrant(GrantExercises, models.Model):
+class OptionGrant(GrantExercises, GrantAssumptions):
     """A stock option grant (Exhibit 4.1): who may buy how many shares, at what price,
     when they vest, and until when they may be exercised."""
 
@@ -228,6 +229,8 @@ class OptionGrant(GrantExercises, models.Model):
                     f"${fair_value} recorded for the grant date {self.grant_date:%Y-%m-%d} "
                     f"(paragraph 2(a))."
                 )
+        for field, messages in self.assumption_errors().items():
+            errors.setdefault(field, []).extend(messages)
         if not errors:
             errors.update(self.check_plan_reserve())
         if errors:
