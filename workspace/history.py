@@ -18,6 +18,8 @@ HISTORY_MODELS = [
     "grants.AwardVesting",
     "grants.StockPrice",
     "grants.RegistrationPeriod",
+    "grants.ValuationDefaults",
+    "grants.GrantValuation",
 ]
 ACTIONS = {"+": "added", "~": "changed", "-": "deleted"}
 

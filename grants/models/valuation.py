@@ -191,6 +191,9 @@ class GrantValuation(models.Model):
     )
 
     objects = GrantValuationQuerySet.as_manager()
+    # A valuation is never changed; its history records who made it and when, so the
+    # grant's history can list it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-valued_at", "-pk"]
