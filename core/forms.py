@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django import forms
@@ -17,15 +18,38 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+# "1,000" or "1,234,567.50": commas between groups of three digits, as people type them.
+GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 class BoundedNumberField(forms.Field):
-    """Refuses text longer than MAX_NUMBER_LENGTH before the number field parses it."""
+    """Refuses text longer than MAX_NUMBER_LENGTH before the number field parses it, and
+    reads thousands separators ("1,000"). A text box, not the browser's number box, so
+    that what people type ("$5.00") reaches the server and gets a message or a value."""
+
+    widget = forms.TextInput
+    input_mode = "numeric"
+    dollar_sign = False
 
     def to_python(self, value):
-        if isinstance(value, str) and len(value.strip()) > MAX_NUMBER_LENGTH:
-            raise forms.ValidationError(
-                f"Enter a number of at most {MAX_NUMBER_LENGTH} characters.", code="too_long"
-            )
+        if isinstance(value, str):
+            text = value.strip()
+            if len(text) > MAX_NUMBER_LENGTH:
+                raise forms.ValidationError(
+                    f"Enter a number of at most {MAX_NUMBER_LENGTH} characters.", code="too_long"
+                )
+            if self.dollar_sign and text.startswith("$"):
+                text = text[1:].lstrip()
+            if GROUPED.fullmatch(text):
+                text = text.replace(",", "")
+            value = text
         return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.TextInput) and not isinstance(widget, forms.NumberInput):
+            attrs.setdefault("inputmode", self.input_mode)
+        return attrs
 
 
 class WholeNumberField(BoundedNumberField, forms.IntegerField):
@@ -33,7 +57,10 @@ class WholeNumberField(BoundedNumberField, forms.IntegerField):
 
 
 class AmountField(BoundedNumberField, forms.DecimalField):
-    pass
+    """An amount or price: "$5.00", "1,000" and "5" all read as numbers."""
+
+    input_mode = "decimal"
+    dollar_sign = True
 
 
 def bounded_number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
