@@ -19,9 +19,9 @@ from django.db.models import (
 from django.db.models.functions import NullIf
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
+from core.history import TrackedHistory
 
 
 class _MoneyDigits(TypedDict):
@@ -39,7 +39,7 @@ class Footnote(models.Model):
 
     marker = models.CharField(max_length=8, unique=True, help_text='Shown as "(marker)", e.g. 1.')
     text = models.TextField()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["marker"]
@@ -83,7 +83,7 @@ class Person(models.Model):
         "section 16(b) of the Exchange Act, if any.",
     )
 
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -261,7 +261,7 @@ class OfficerYear(models.Model):
 
     objects = OfficerYearQuerySet.as_manager()
     # The footnotes too: a change to them is a change to the record.
-    history = HistoricalRecords(m2m_fields=[footnotes])
+    history = TrackedHistory(m2m_fields=[footnotes])
 
     if TYPE_CHECKING:
         # Set by OfficerYearQuerySet's annotations, on the records it returns.

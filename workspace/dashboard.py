@@ -2,7 +2,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.admin.models import LogEntry
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
@@ -17,6 +16,9 @@ from grants.models import (
     StockAward,
     VestingInstallment,
 )
+
+from .history import can_view_history
+from .models import Change
 
 # How many vestings awaiting confirmation the dashboard names (the page lists them all).
 VESTINGS_SHOWN = 5
@@ -168,12 +170,8 @@ def home(request):
         context["grants_to_approve"] = list(
             OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
         )
-    # Change history is for committee members and auditors; account administration
-    # (users, groups) only for superusers.
-    if user.has_perm("compensation.view_historicalperson"):
-        entries = LogEntry.objects.select_related("user", "content_type")
-        if not user.is_superuser:
-            accounts = ("auth", "otp_totp", "otp_static")
-            entries = entries.exclude(content_type__app_label__in=accounts)
-        context["recent_changes"] = list(entries.order_by("-action_time")[:10])
+    # Change history, from the same log as the History pages: for committee members and
+    # auditors.
+    if can_view_history(user):
+        context["recent_changes"] = list(Change.objects.order_by("-at", "-id")[:10])
     return render(request, "workspace/home.html", context)

@@ -15,11 +15,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from compensation.models import Person
 from core.dates import LATEST_DATE, validate_date_in_range
+from core.history import TrackedHistory
 
 from .award_vesting import AwardVesting
 from .choices import ELECTION_DAYS, AwardType, Election83b
@@ -92,7 +92,7 @@ class StockAward(VestingLedger, models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = StockAwardQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     if TYPE_CHECKING:
         installments: RelatedManager["AwardInstallment"]

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+from core.history import TrackedHistory
 
 from .market import StockPrice
 
@@ -26,7 +26,7 @@ class AwardVesting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["-vest_date", "pk"]

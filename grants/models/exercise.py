@@ -1,9 +1,9 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+from core.history import TrackedHistory
 
 
 class PaymentMethod(models.TextChoices):
@@ -57,7 +57,7 @@ class Exercise(models.Model):
         "exercise took whole under paragraph 3(a).",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["grant", "sequence"]

@@ -11,11 +11,11 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from compensation.models import Person
 from core.dates import validate_date_in_range
+from core.history import TrackedHistory
 
 from .. import rules
 from .assumptions import GrantAssumptions
@@ -82,7 +82,7 @@ class OptionGrant(GrantExercises, GrantAssumptions):
     deadline = models.DateField(editable=False, db_index=True)
 
     objects = OptionGrantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     if TYPE_CHECKING:
         # Set by OptionGrantQuerySet's annotations, on the grants it returns.

@@ -4,9 +4,9 @@ from datetime import date
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+from core.history import TrackedHistory
 
 from .award_vesting import AwardVesting
 
@@ -58,7 +58,7 @@ class VestingInstallment(models.Model):
     )
     vest_date = models.DateField(validators=[validate_date_in_range])
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["grant", "vest_date"]
@@ -109,7 +109,7 @@ class AwardInstallment(models.Model):
     shares = models.PositiveIntegerField(validators=[MinValueValidator(1)])
 
     objects = AwardInstallmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["award", "vest_date"]

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
+from core.history import TrackedHistory
 
 from ..rules import Period
 from .plan import StockPlan
@@ -21,7 +21,7 @@ class StockPrice(models.Model):
     price = models.DecimalField(
         max_digits=12, decimal_places=4, validators=[MinValueValidator(Decimal("0"))]
     )
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["-date"]
@@ -109,7 +109,7 @@ class RegistrationPeriod(models.Model):
     basis = models.CharField(max_length=200, help_text='E.g. "Form S-8 effective".')
 
     objects = RegistrationPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["start_date"]

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Max, Q, Sum
-from simple_history.models import HistoricalRecords
+
+from core.history import TrackedHistory
 
 from ..rules import FAR_FUTURE
 
@@ -34,7 +35,7 @@ class StockPlan(models.Model):
     disability_months = models.PositiveSmallIntegerField(default=12)
     death_months = models.PositiveSmallIntegerField(default=18)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["name"]

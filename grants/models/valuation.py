@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core import fiscal
 from core.dates import EARLIEST_DATE, LATEST_DATE
+from core.history import TrackedHistory
 
 from .. import fair_value as valuing
 from .assumptions import dividend_yield_field, rate_field, term_field, volatility_field
@@ -57,7 +57,7 @@ class ValuationDefaults(models.Model):
     approval_meeting = models.CharField(max_length=200, blank=True)
 
     objects = ValuationDefaultsQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     if TYPE_CHECKING:
         _change_reason: str  # read by django-simple-history: the change's reason
@@ -193,7 +193,7 @@ class GrantValuation(models.Model):
     objects = GrantValuationQuerySet.as_manager()
     # A valuation is never changed; its history records who made it and when, so the
     # grant's history can list it.
-    history = HistoricalRecords()
+    history = TrackedHistory()
 
     class Meta:
         ordering = ["-valued_at", "-pk"]

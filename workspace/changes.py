@@ -1,0 +1,276 @@
+"""Writes the change log (workspace.models.Change) from django-simple-history's records.
+
+Every historical record becomes one Change when it is written: by a save
+(simple-history's `post_create_historical_record`) or in bulk (`core.history`'s
+`history_rows_created`). What an auditor reads is written out then: whose record it is
+("James R. Akridge's option grant of 2005-07-13: exercise no. 2"), the user's name, choices
+by their labels, related records by name, and the fields before and after (or, for a
+record added or deleted, its values). `index_missing()` indexes any record written
+before the log existed (after `migrate`, and from `manage.py index_history`).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, prefetch_related_objects
+from django.utils import timezone
+
+from .models import Change
+
+BATCH = 1000
+
+
+def _follow(row, path: str):
+    """row.a.b for the path "a__b"; None where a link is empty or the record is gone."""
+    value = row
+    for name in path.split("__"):
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:
+            return None
+        if value is None:
+            return None
+    return value
+
+
+def _grant(grant) -> str:
+    if grant is None:
+        return "a deleted option grant"
+    return f"{grant.optionee}'s option grant of {grant.grant_date:%Y-%m-%d}"
+
+
+def _award(award) -> str:
+    if award is None:
+        return "a deleted stock award"
+    return f"{award.recipient}'s {award.award_type} of {award.grant_date:%Y-%m-%d}"
+
+
+def _name(value) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to say whose record a historical record is about."""
+
+    prefetch: tuple[str, ...]
+    subject: Callable[[Any], str]
+    person: str = ""  # the path to the person, e.g. "grant__optionee"
+    owner: tuple[str, str] | None = None  # (owner's record type, the link's attname)
+
+
+KINDS: dict[str, Kind] = {
+    "compensation.person": Kind((), lambda r: r.name),
+    "compensation.officeryear": Kind(
+        ("person",), lambda r: f"{_name(r.person)}: record for fiscal {r.fiscal_year}", "person"
+    ),
+    "compensation.footnote": Kind((), lambda r: f"Footnote ({r.marker})"),
+    "grants.stockplan": Kind((), lambda r: r.name),
+    "grants.optiongrant": Kind(
+        ("optionee",),
+        lambda r: f"{r.optionee}'s option grant of {r.grant_date:%Y-%m-%d} ({r.shares:,} shares)",
+        "optionee",
+    ),
+    "grants.vestinginstallment": Kind(
+        ("grant__optionee",),
+        lambda r: (
+            f"{_grant(r.grant)}: installment of {r.shares:,} shares vesting {r.vest_date:%Y-%m-%d}"
+        ),
+        "grant__optionee",
+        ("grants.optiongrant", "grant_id"),
+    ),
+    "grants.exercise": Kind(
+        ("grant__optionee",),
+        lambda r: (
+            f"{_grant(r.grant)}: exercise no. {r.sequence} ({r.shares:,} shares on "
+            f"{r.exercise_date:%Y-%m-%d})"
+        ),
+        "grant__optionee",
+        ("grants.optiongrant", "grant_id"),
+    ),
+    "grants.grantvaluation": Kind(
+        ("grant__optionee",),
+        lambda r: f"{_grant(r.grant)}: valuation (${r.fair_value:,})",
+        "grant__optionee",
+        ("grants.optiongrant", "grant_id"),
+    ),
+    "grants.stockaward": Kind(
+        ("recipient",),
+        lambda r: (
+            f"{r.recipient}'s {r.award_type} of {r.grant_date:%Y-%m-%d} ({r.shares:,} shares)"
+        ),
+        "recipient",
+    ),
+    "grants.awardinstallment": Kind(
+        ("award__recipient",),
+        lambda r: f"{_award(r.award)}: installment of {r.shares:,} vesting {r.vest_date:%Y-%m-%d}",
+        "award__recipient",
+        ("grants.stockaward", "award_id"),
+    ),
+    "grants.awardvesting": Kind(
+        ("award__recipient",),
+        lambda r: (
+            f"{_award(r.award)}: vesting of {r.shares:,} confirmed for {r.vest_date:%Y-%m-%d}"
+        ),
+        "award__recipient",
+        ("grants.stockaward", "award_id"),
+    ),
+    "grants.stockprice": Kind((), lambda r: f"Closing price of {r.date:%Y-%m-%d}"),
+    "grants.registrationperiod": Kind(
+        (), lambda r: f"Registration period from {r.start_date:%Y-%m-%d}"
+    ),
+    "grants.valuationdefaults": Kind(
+        (), lambda r: f"Valuation defaults for fiscal {r.fiscal_year}"
+    ),
+}
+
+
+def user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def shown(row, field) -> str:
+    """A field's value as a person reads it."""
+    value = getattr(row, field.attname)
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        related = _follow(row, field.name)
+        if related is None:
+            return f"#{value} (deleted)"
+        return user_name(related) if field.related_model is get_user_model() else str(related)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _fields(historical_model) -> list:
+    pk = historical_model.instance_type._meta.pk.attname
+    return [f for f in historical_model.tracked_fields if f.attname != pk]
+
+
+def _details(row, previous, fields) -> list[list[str]]:
+    if row.history_type == "~":
+        if previous is None:
+            return []
+        return [
+            [str(f.verbose_name), shown(previous, f), shown(row, f)]
+            for f in fields
+            if getattr(previous, f.attname) != getattr(row, f.attname)
+        ]
+    return [[str(f.verbose_name), text] for f in fields if (text := shown(row, f))]
+
+
+def _previous(historical_model, rows: list) -> dict[int, Model]:
+    """history_id -> the same record's history just before it, for changed rows."""
+    changed = [row for row in rows if row.history_type == "~"]
+    if not changed:
+        return {}
+    if len(changed) == 1:
+        row = changed[0]
+        earlier = historical_model.objects.filter(id=row.id, history_id__lt=row.history_id)
+        found = earlier.order_by("-history_id").first()
+        return {row.history_id: found} if found is not None else {}
+    latest = max(row.history_id for row in changed)
+    by_record = defaultdict(list)
+    for earlier in historical_model.objects.filter(
+        id__in={row.id for row in changed}, history_id__lt=latest
+    ).order_by("history_id"):
+        by_record[earlier.id].append(earlier)
+    found = {}
+    for row in changed:
+        before = [e for e in by_record[row.id] if e.history_id < row.history_id]
+        if before:
+            found[row.history_id] = before[-1]
+    return found
+
+
+def record(historical_model, rows: Iterable) -> None:
+    """Write the changes of these historical records (of one model) to the log."""
+    label = historical_model.instance_type._meta.label_lower
+    kind = KINDS.get(label)
+    rows = [row for row in rows if row.history_id is not None]
+    if kind is None or not rows:
+        return
+    fields = _fields(historical_model)
+    links = [f.name for f in fields if f.is_relation]
+    previous = _previous(historical_model, rows)
+    prefetch_related_objects(rows, "history_user", *kind.prefetch, *links)
+    if previous:
+        prefetch_related_objects(list(previous.values()), *links)
+    verbose = str(historical_model.instance_type._meta.verbose_name)
+    changes = []
+    for row in rows:
+        person = _follow(row, kind.person) if kind.person else None
+        if label == "compensation.person":
+            person = row.name
+        changes.append(
+            Change(
+                record_type=label,
+                kind=verbose,
+                object_id=row.id,
+                history_id=row.history_id,
+                action=row.history_type,
+                at=row.history_date,
+                user_id=row.history_user_id,
+                user_name=user_name(row.history_user)[:300],
+                subject=kind.subject(row)[:500],
+                person=_name(person)[:200],
+                owner_type=kind.owner[0] if kind.owner else "",
+                owner_id=getattr(row, kind.owner[1]) if kind.owner else None,
+                reason=row.history_change_reason or "",
+                details=_details(row, previous.get(row.history_id), fields),
+            )
+        )
+    Change.objects.bulk_create(changes, batch_size=BATCH, ignore_conflicts=True)
+
+
+def on_save(sender, instance, history_instance, **kwargs) -> None:
+    """A record saved: its history record is logged in the same transaction. The saved
+    instance's related records, already loaded, spare the queries for them."""
+    for field in _fields(sender):
+        if field.is_relation and field.is_cached(instance):
+            field.set_cached_value(history_instance, field.get_cached_value(instance))
+    record(sender, [history_instance])
+
+
+def on_bulk(sender, rows, **kwargs) -> None:
+    if any(row.history_id is None for row in rows):
+        # A database that does not return the new rows' ids: index them by what is missing.
+        index_missing([sender])
+        return
+    record(sender, rows)
+
+
+def history_models() -> list:
+    return [apps.get_model(label).history.model for label in KINDS]
+
+
+def index_missing(models: Iterable | None = None) -> int:
+    """Log every historical record not logged yet; the number logged."""
+    count = 0
+    for historical_model in models or history_models():
+        label = historical_model.instance_type._meta.label_lower
+        logged = Change.objects.filter(record_type=label).values("history_id")
+        missing = historical_model.objects.exclude(history_id__in=logged).order_by("history_id")
+        while batch := list(missing[:BATCH]):
+            record(historical_model, batch)
+            count += len(batch)
+    return count
