@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from compensation.forms import PersonByNameField
 from compensation.models import Person
-from core.dates import validate_date_in_range
-from core.forms import MAX_SHARES, DateInput, WholeNumberField, bounded_number_formfield
+from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
+from core.forms import (
+    MAX_SHARES,
+    AmountField,
+    DateInput,
+    WholeNumberField,
+    bounded_number_formfield,
+)
 
-from .models import Exercise, OptionGrant, PaymentMethod, StockAward
+from .models import Exercise, OptionGrant, PaymentMethod, StockAward, ValuationDefaults
+from .models.assumptions import RATE_PLACES
 from .models.service import DEADLINE_FIELDS, check_end_of_service
 from .vesting import Allocation, VestingSchedule
 
@@ -157,13 +164,78 @@ class ExerciseForm(forms.ModelForm):
 DATE_INPUT = DateInput()
 
 
-class GrantForm(forms.ModelForm):
-    """The grant's terms. Empty exercise and termination terms take the plan's defaults."""
+class RateField(AmountField):
+    """A rate typed as a decimal (0.35) or as a percentage (35%): DOMAIN.md §5 keeps rates
+    as decimals, and a committee's papers often print them as percentages."""
+
+    def to_python(self, value):
+        text = value.strip() if isinstance(value, str) else value
+        percent = isinstance(text, str) and text.endswith("%")
+        if percent:
+            text = text[:-1].strip()
+            if not text:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        number = super().to_python(text)
+        if number is None or not number.is_finite():
+            return number  # validate() refuses NaN and infinity
+        # An exponent far out of range is refused as too many digits; scaling it could
+        # overflow the decimal context first.
+        if percent and -50 < number.adjusted() < 50:
+            number = number.scaleb(-2)
+        return abs(number) if number.is_zero() else number  # -0 is 0
+
+
+def rate_formfield(db_field, **kwargs) -> forms.Field | None:
+    """The model form's field: rates accept "35%" too; other numbers are bounded."""
+    if db_field.name in RATE_FIELDS:
+        kwargs.setdefault("form_class", RateField)
+    return bounded_number_formfield(db_field, **kwargs)
+
+
+RATE_FIELDS = ("volatility", "risk_free_rate", "dividend_yield")
+RATE_HELP = {
+    "volatility": "Expected volatility, e.g. 0.35 or 35%.",
+    "risk_free_rate": "Continuously compounded, e.g. 0.045 or 4.5%.",
+    "dividend_yield": "E.g. 0 or 0.02 (2%).",
+}
+# Django's "no more than 8 digits in total" would puzzle someone who typed 35.1234567%.
+# A form error message is %-formatted with its parameters: "%%" shows "%".
+RATE_DIGITS_MESSAGE = (
+    f"Enter a rate such as 0.35 or 35%%: at most {RATE_PLACES} decimal places as a decimal, "
+    f"{RATE_PLACES - 2} as a percentage."
+)
+
+
+def explain_rate_places(form: forms.BaseForm) -> None:
+    for name in RATE_FIELDS:
+        if name in form.fields:
+            for code in ("max_digits", "max_decimal_places", "max_whole_digits"):
+                form.fields[name].error_messages[code] = RATE_DIGITS_MESSAGE
+
+
+class Sections:
+    """A form shown in two parts: the terms, and the optional valuation assumptions."""
+
+    ASSUMPTION_FIELDS: tuple[str, ...] = ()
+
+    def terms(self) -> list:
+        return [f for f in self if f.name not in self.ASSUMPTION_FIELDS]  # type: ignore[attr-defined]
+
+    def assumptions(self) -> list:
+        return [f for f in self if f.name in self.ASSUMPTION_FIELDS]  # type: ignore[attr-defined]
+
+
+class GrantForm(Sections, forms.ModelForm):
+    """The grant's terms. Empty exercise and termination terms take the plan's defaults;
+    empty valuation assumptions take the fiscal year's approved defaults when the grant is
+    valued."""
+
+    ASSUMPTION_FIELDS = OptionGrant.ASSUMPTION_FIELDS
 
     class Meta:
         model = OptionGrant
-        fields = GRANT_FIELDS
-        formfield_callback = bounded_number_formfield
+        fields = GRANT_FIELDS + list(OptionGrant.ASSUMPTION_FIELDS)
+        formfield_callback = rate_formfield
         field_classes = {"optionee": PersonByNameField}
         help_texts = {"optionee": "Type a name: people on record are suggested."}
         widgets = {
@@ -180,6 +252,13 @@ class GrantForm(forms.ModelForm):
         self.helper.form_tag = False
         for name in OptionGrant.PLAN_DEFAULT_FIELDS:
             self.fields[name].help_text = "Empty: the plan's default."
+        for name, text in RATE_HELP.items():
+            self.fields[name].help_text = f"{text} Empty: the fiscal year's approved default."
+        self.fields["expected_term"].help_text = (
+            "In years. Empty: the fiscal year's approved default, or the simplified method "
+            "if chosen below."
+        )
+        explain_rate_places(self)
 
 
 class InstallmentRowForm(forms.Form):
@@ -309,7 +388,7 @@ class StockAwardAdminForm(forms.ModelForm):
         widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
 
-class AwardForm(forms.ModelForm):
+class AwardForm(Sections, forms.ModelForm):
     """The award's terms; StockAward.create_with_installments() checks them with the
     installments and saves both or nothing."""
 
@@ -350,3 +429,43 @@ class VestingConfirmationForm(forms.Form):
         help_text="Empty: computed from the award's withholding rate.",
         widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
     )
+
+
+# --- Grant-date fair value (DOMAIN.md §5) ---------------------------------------------------
+
+
+class ValuationDefaultsForm(forms.ModelForm):
+    """A fiscal year's default assumptions, entered by an admin; the model refuses a change
+    to approved defaults."""
+
+    fiscal_year = WholeNumberField(
+        min_value=EARLIEST_DATE.year,
+        max_value=LATEST_DATE.year,
+        help_text="The year in which the fiscal year ends.",
+    )
+    basis = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where the figures come from, e.g. peer volatility, Treasury yield.",
+    )
+
+    class Meta:
+        model = ValuationDefaults
+        fields = [
+            "fiscal_year",
+            "volatility",
+            "risk_free_rate",
+            "dividend_yield",
+            "expected_term",
+            "basis",
+        ]
+        formfield_callback = rate_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in RATE_HELP.items():
+            self.fields[name].help_text = text
+        explain_rate_places(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

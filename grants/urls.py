@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, awards, grants, market
+from .views import actions, awards, grants, market, valuation
 
 app_name = "grants"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", grants.create_grant, name="create"),
     path("<int:pk>/", grants.GrantDetailView.as_view(), name="detail"),
     path("<int:pk>/approve/", grants.approve_grant, name="approve"),
+    path("<int:pk>/value/", valuation.value_one_grant, name="value"),
     path("<int:pk>/exercise/", actions.record_exercise, name="exercise"),
     path("<int:pk>/exercise/terms.json", actions.exercise_terms_json, name="exercise-terms"),
     path("awards/", awards.AwardListView.as_view(), name="awards"),
@@ -26,4 +27,11 @@ urlpatterns = [
         market.RegistrationPeriodUpdate.as_view(),
         name="registration-edit",
     ),
+    path("valuation/", valuation.defaults_list, name="valuations"),
+    path("valuation/new/", valuation.DefaultsCreate.as_view(), name="valuation-add"),
+    path("valuation/<int:pk>/", valuation.defaults_detail, name="valuation"),
+    path("valuation/<int:pk>/edit/", valuation.DefaultsUpdate.as_view(), name="valuation-edit"),
+    path("valuation/<int:pk>/approve/", valuation.approve_defaults, name="valuation-approve"),
+    path("valuation/<int:pk>/reopen/", valuation.reopen_defaults, name="valuation-reopen"),
+    path("valuation/<int:pk>/value/", valuation.value_year, name="valuation-value"),
 ]

@@ -4,12 +4,13 @@ The matrix is generated from the URLconf: a page added without an entry in EXPEC
 this test, so no page can escape it."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compensation.models import OfficerYear, Person
-from grants.models import OptionGrant, RegistrationPeriod, StockPrice
+from grants.models import OptionGrant, RegistrationPeriod, StockPrice, ValuationDefaults
 from tests.factories import make_award
 
 C, A, U, N = "committee", "compadmin", "auditor", ""
@@ -52,6 +53,14 @@ EXPECTED = {
     "grants:award-create": ({A}, {A}),
     "grants:award-approve": (ALL, {C}),  # POST only
     "grants:vestings": (READ, {A}),
+    "grants:value": (ALL, {A}),  # POST only
+    "grants:valuations": (READ, READ),
+    "grants:valuation": (READ, READ),
+    "grants:valuation-add": ({A}, {A}),
+    "grants:valuation-edit": ({A}, {A}),
+    "grants:valuation-approve": (ALL, {C}),  # POST only
+    "grants:valuation-reopen": (ALL, {A}),  # POST only
+    "grants:valuation-value": (ALL, {A}),  # POST only
     "workspace:approvals": ({C}, {C}),
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
@@ -77,6 +86,9 @@ def test_every_url_of_the_project_is_in_the_matrix():
 def objects(demo_data):
     grant = OptionGrant.objects.get()
     award = make_award(recipient=grant.optionee, plan=grant.plan)
+    defaults = ValuationDefaults.objects.create(
+        fiscal_year=2005, volatility=Decimal("0.35"), risk_free_rate=Decimal("0.04")
+    )
     return {
         "compensation:person": {"pk": grant.optionee_id},
         "compensation:approve": {"pk": OfficerYear.objects.first().pk},
@@ -90,6 +102,12 @@ def objects(demo_data):
         "grants:price-edit": {"pk": StockPrice.objects.first().pk},
         "grants:registration-edit": {"pk": RegistrationPeriod.objects.first().pk},
         "reports:report": {"name": "plan-pool"},
+        "grants:value": {"pk": grant.pk},
+        **{
+            f"grants:{name}": {"pk": defaults.pk}
+            for name in ("valuation", "valuation-edit", "valuation-approve")
+            + ("valuation-reopen", "valuation-value")
+        },
         "workspace:object-history": {"model": "optiongrant", "pk": grant.pk},
     }
 

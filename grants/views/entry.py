@@ -1,6 +1,8 @@
 """Entering a new grant or award: terms, then installments typed as the exhibit's table
 or generated from a schedule and edited; nothing is saved until every rule holds."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,11 +15,17 @@ from ..forms import InstallmentRowFormSet, VestingScheduleForm
 
 
 def enter_with_installments(
-    request, *, form_class: type[forms.ModelForm], template: str, missing_shares: str
+    request,
+    *,
+    form_class: type[forms.ModelForm],
+    template: str,
+    missing_shares: str,
+    after_save: Callable | None = None,
 ):
     """The new-grant and new-award pages: "generate" fills the installments from the
     schedule, "more" adds rows, and saving goes through the model's
-    create_with_installments(), whose refusals land on their fields."""
+    create_with_installments(), whose refusals land on their fields. `after_save(request,
+    saved)` runs once the record is saved (a grant is then valued)."""
     data = request.POST if request.method == "POST" else None
     form = form_class(data)
     schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
@@ -50,6 +58,8 @@ def enter_with_installments(
             else:
                 noun = str(model._meta.verbose_name).split()[-1].capitalize()
                 messages.success(request, f"{noun} saved: {saved}.")
+                if after_save is not None:
+                    after_save(request, saved)
                 return redirect(saved)
     return render(
         request,

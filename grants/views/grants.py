@@ -32,6 +32,7 @@ from ..models.ledger import VestingLedger
 from ..tables import GrantTable, status_badge
 from .entry import enter_with_installments
 from .paging import FiguresPerPagePaginator
+from .valuation import fair_value_context, value_after_entry
 
 
 class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -190,6 +191,7 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
             deadline_text=explain_deadline(grant, deadline, periods),
             installments=installment_states(grant, as_of),
             chart=vesting_chart(grant, as_of, deadline.day, timezone.localdate()),
+            **fair_value_context(grant),
             **kwargs,
         )
 
@@ -203,6 +205,7 @@ def create_grant(request):
         form_class=GrantForm,
         template="grants/grant_form.html",
         missing_shares="Enter the total shares before generating a schedule.",
+        after_save=value_after_entry,
     )
 
 
