@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
+from core import fiscal
 from core import forms as core_forms
 from core.forms import DateInput, WholeNumberField, share_price_field
 from grants.models import OptionGrant, StockAward
@@ -9,7 +10,7 @@ from grants.models import OptionGrant, StockAward
 
 def latest_salary_year() -> int:
     """The latest year with approved salaries; a later year's proposals do not count."""
-    return OfficerYear.objects.default_year() or timezone.localdate().year
+    return OfficerYear.objects.default_year() or fiscal.year_of(timezone.localdate())
 
 
 class YearMixin(forms.Form):
@@ -51,14 +52,12 @@ class FiscalYearEndForm(forms.Form):
         label="Fiscal year-end",
         required=False,
         widget=DateInput(),
-        help_text="Default: December 31 of the latest year with approved salaries.",
+        help_text="Default: the last day of the latest fiscal year with approved salaries.",
     )
     price = share_price_field("Optional: adds the value of in-the-money options at this price.")
 
     def clean_as_of(self):
-        from datetime import date
-
-        return self.cleaned_data["as_of"] or date(latest_salary_year(), 12, 31)
+        return self.cleaned_data["as_of"] or fiscal.year_end(latest_salary_year())
 
 
 class AsOfForm(core_forms.AsOfForm):

@@ -8,12 +8,21 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from compensation.models import OfficerYear
+from core import fiscal
 from core.templatetags.money import format_price
-from grants.models import AwardInstallment, OptionGrant, StockAward, StockPrice, VestingInstallment
+from grants.models import (
+    AwardInstallment,
+    OptionGrant,
+    RegistrationPeriod,
+    StockAward,
+    StockPrice,
+    VestingInstallment,
+)
+from grants.rules import DeadlineRule
 
 from . import forms
 from .base import DATE, MONEY, NOT_VALUED, PRICE, SHARES, TEXT, Column, Report
+from .neo import NamedOfficers
 
 # The kind of an option row, where the table also lists stock awards ("RSA", "RSU").
 OPTION = "Option"
@@ -67,11 +76,14 @@ class OutstandingEquityAwards(Report):
             ]
         return columns
 
-    def officers(self):
-        """The named executive officers for the year (one query, then kept)."""
-        if not hasattr(self, "_officers"):
-            self._officers = OfficerYear.objects.named_officers(self.params["as_of"].year)
-        return self._officers
+    def named(self) -> NamedOfficers:
+        """The named executive officers of the fiscal year of the as-of date (kept)."""
+        if not hasattr(self, "_named"):
+            self._named = NamedOfficers(fiscal.year_of(self.params["as_of"]))
+        return self._named
+
+    def officers(self) -> list[int]:
+        return self.named().ids
 
     def grants(self):
         as_of = self.params["as_of"]
@@ -153,12 +165,19 @@ class OutstandingEquityAwards(Report):
                 f"vest: {vesting}."
             )
             name = f"{name} {marker}"
+        expiration = grant.expiration_date
+        ended = grant.terminated_as_of(self.params["as_of"])
+        if ended is not None:
+            # Service ended by the year-end: the option lives until its deadline under
+            # paragraph 5, which the column shows instead of the term's end.
+            expiration, marker = self.deadline(grant, ended)
+            name = f"{name} {marker}"
         row = {
             "name": name,
             "exercisable": exercisable,
             "unexercisable": unexercisable,
             "exercise_price": grant.exercise_price,
-            "expiration_date": grant.expiration_date,
+            "expiration_date": expiration,
         }
         if self.awards():
             row["kind"] = OPTION
@@ -167,6 +186,29 @@ class OutstandingEquityAwards(Report):
             row["value_exercisable"] = spread * exercisable
             row["value_unexercisable"] = spread * unexercisable
         return row
+
+    def deadline(self, grant: OptionGrant, ended: date) -> tuple[date, str]:
+        """The exercise deadline as known at the year-end of a grant whose holder's service
+        ended on or before it, and the marker of the footnote that says why."""
+        if not hasattr(self, "_periods"):
+            self._periods = RegistrationPeriod.objects.periods()
+        deadline = grant.deadline_on(self.params["as_of"], self._periods)
+        reason = grant.optionee.get_termination_reason_display().lower()
+        if deadline.rule == DeadlineRule.EXPIRATION:
+            why = f"its expiration date ({deadline.paragraph})"
+        else:
+            why = f"{deadline.paragraph} of the option agreement"
+            if deadline.capped_by_expiration:
+                why += ", capped at its expiration date"
+        marker = self._note(
+            f"Service of {grant.optionee.name} ended on {ended:%Y-%m-%d} ({reason}): the "
+            f"option granted {grant.grant_date:%Y-%m-%d}, which expires "
+            f"{grant.expiration_date:%Y-%m-%d}, may be exercised until "
+            f"{deadline.day:%Y-%m-%d} under {why}, for the shares vested on "
+            f"{ended:%Y-%m-%d}; the rest are forfeited. The expiration date column shows "
+            "that deadline."
+        )
+        return deadline.day, marker
 
     def award_row(self, award: StockAward, vesting_after, closing: Decimal | None) -> dict:
         vesting = "; ".join(
@@ -189,8 +231,9 @@ class OutstandingEquityAwards(Report):
         grants = list(self.grants())  # the named officers' grants: a few dozen
         awards = self.awards()
         vesting_after = self.vesting_after(grants)
-        entries: list[tuple[str, date, int, OptionGrant | StockAward]] = [
-            (grant.optionee.name, grant.grant_date, 0, grant) for grant in grants
+        rank = {person_id: n for n, person_id in enumerate(self.officers())}
+        entries: list[tuple[int, date, int, OptionGrant | StockAward]] = [
+            (rank[grant.optionee_id], grant.grant_date, 0, grant) for grant in grants
         ]
         closing = None
         award_vesting_after: dict[int, list[tuple[date, int]]] = {}
@@ -199,11 +242,12 @@ class OutstandingEquityAwards(Report):
             found = StockPrice.on_or_before(self.params["as_of"])
             closing = None if found is None else found[1]
             self._price_note = self.price_note(found)
-            entries += [(a.recipient.name, a.grant_date, 1, a) for a in awards]
-            # Per officer, by grant date, options before awards granted the same day (a
-            # stable sort: the database's order stays within each).
-            entries.sort(key=lambda entry: entry[:3])
-        for _name, _granted, _kind, holding in entries:
+            entries += [(rank[a.recipient_id], a.grant_date, 1, a) for a in awards]
+        # Per officer in the tables' order (PEO, PFO, then by total), by grant date, options
+        # before awards granted the same day (a stable sort: the database's order stays
+        # within each).
+        entries.sort(key=lambda entry: entry[:3])
+        for _rank, _granted, _kind, holding in entries:
             if isinstance(holding, StockAward):
                 yield self.award_row(holding, award_vesting_after, closing)
             else:
@@ -236,4 +280,7 @@ class OutstandingEquityAwards(Report):
         notes = list(getattr(self, "_notes", []))
         if getattr(self, "_price_note", ""):
             notes.append(self._price_note)
+        notes.append(
+            self.named().short_footnote(f"the fiscal year of {self.params['as_of']:%Y-%m-%d}")
+        )
         return notes

@@ -21,12 +21,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from compensation.models import OfficerYear
+from core import fiscal
 from core.templatetags.money import format_price
 from grants.models import AwardInstallment, Exercise, StockPrice
 
 from . import forms
 from .base import MONEY, NOT_RECORDED, SHARES, Column, Report
+from .neo import NamedOfficers
 
 AMOUNT = DecimalField(max_digits=18, decimal_places=4)
 # The columns both parts of the query select, in this order.
@@ -69,9 +70,14 @@ class OptionExercises(Report):
     def has_vestings(self) -> bool:
         return any(row[1] == VESTING for row in self.data())
 
+    def named(self) -> NamedOfficers:
+        if not hasattr(self, "_named"):
+            self._named = NamedOfficers(self.params["year"])
+        return self._named
+
     def _read(self) -> list[tuple]:
         year = self.params["year"]
-        officers = OfficerYear.objects.named_officers(year)
+        officers = self.named().ids
         # Value realized on exercise, in the same query (DOMAIN.md §3): a closing price
         # entered or corrected after the exercise counts. The spread stored with the
         # exercise is what tax was withheld on then and is not used here. The price is the
@@ -82,7 +88,9 @@ class OptionExercises(Report):
         )
         no_date = Value(None, output_field=DateField())
         exercises = (
-            Exercise.objects.filter(exercise_date__year=year, grant__optionee__in=officers)
+            Exercise.objects.filter(
+                exercise_date__range=fiscal.bounds(year), grant__optionee__in=officers
+            )
             .annotate(closing_price=Subquery(closing))
             .values(person=F("grant__optionee__name"))
             .annotate(
@@ -105,7 +113,7 @@ class OptionExercises(Report):
         latest = StockPrice.objects.filter(date__lte=OuterRef("vest_date")).order_by("-date")
         vestings = (
             AwardInstallment.objects.filter(
-                vest_date__year=year,
+                vest_date__range=fiscal.bounds(year),
                 vest_date__lte=timezone.localdate(),
                 award__recipient__in=officers,
             )
@@ -143,7 +151,9 @@ class OptionExercises(Report):
                 )
             else:
                 vested.setdefault(person, []).append((vest_date, shares, price_date, price))
-        for person, row in people.items():
+        # In the tables' order of the named officers (PEO, PFO, then by total).
+        order = {officer.name: n for n, officer in enumerate(self.named())}
+        for person, row in sorted(people.items(), key=lambda item: order[item[0]]):
             if person in vested:
                 row.update(self._vested(person, vested[person]))
             yield row
@@ -190,4 +200,7 @@ class OptionExercises(Report):
                     "No closing price is recorded on or before the date of some vestings; "
                     "their value is left out until a price is entered."
                 )
+        year = self.params["year"]
+        span = f"{fiscal.year_start(year):%Y-%m-%d} to {fiscal.year_end(year):%Y-%m-%d}"
+        notes.append(self.named().short_footnote(span))
         return notes

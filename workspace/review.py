@@ -1,6 +1,5 @@
 """The officer review (DOMAIN.md §1): salaries and bonuses beside the grants."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from compensation.forms import OfficerReviewForm
 from compensation.models import OfficerYear
+from core import fiscal
 from grants.models import OptionGrant, StockAward, StockPrice
 
 
@@ -35,7 +35,7 @@ def officer_review(request):
     if price is None and latest_price is not None:
         price = latest_price.price
     as_of = (form.cleaned_data.get("as_of") if valid else None) or min(
-        timezone.localdate(), date(year, 12, 31)
+        timezone.localdate(), fiscal.year_end(year)
     )
     if not form.is_bound:
         form = OfficerReviewForm(initial={"year": year, "price": price, "as_of": as_of})

@@ -163,7 +163,7 @@ def test_402f_says_not_valued_without_a_price_by_the_year_end(company):
     report = REPORTS["outstanding-equity-awards"].from_data({"as_of": "2006-12-31"})
     rows = list(report.rows())
     assert [r["stock_value"] for r in rows if r["kind"] != "Option"] == ["not valued"] * 3
-    assert report.footnotes()[-1].startswith(
+    assert report.footnotes()[-2].startswith(
         "(A) No closing price is recorded on or before the fiscal year-end (2006-12-31)"
     )
 
@@ -179,7 +179,8 @@ def test_402f_without_awards_keeps_its_option_columns(company):
         "exercise_price",
         "expiration_date",
     ]
-    assert row["name"] == "Alice Able (1)" and len(report.footnotes()) == 1
+    assert row["name"] == "Alice Able (1)" and len(report.footnotes()) == 2
+    assert report.footnotes()[-1].startswith("Named executive officers for fiscal year 2006")
 
 
 # --- 402(g) ---------------------------------------------------------------------------------
@@ -232,6 +233,7 @@ def test_402g_a_vesting_without_any_price_by_then_is_not_recorded(company):
 def test_402g_reads_in_the_same_queries_whatever_the_number_of_vestings(company):
     def count() -> int:
         report = REPORTS["option-exercises"].from_data({"year": "2007"})
+        report.named()  # the named officers: a fixed number of queries (reports/neo.py)
         with CaptureQueriesContext(connection) as queries:
             list(report.rows())
             report.columns, report.footnotes()
@@ -247,7 +249,7 @@ def test_402g_reads_in_the_same_queries_whatever_the_number_of_vestings(company)
         )
         award.confirm_vesting(date(2007, 2, 1), withheld=0, by=None)
         award.confirm_vesting(date(2007, 5, 1), withheld=0, by=None)
-    assert count() == before == 2
+    assert count() == before == 1
 
 
 # --- 402(d) ---------------------------------------------------------------------------------
@@ -269,18 +271,46 @@ def test_402d_lists_the_awards_of_the_year_beside_the_options(auditor_client, co
         "Number of shares of stock or units",
         "Number of securities underlying options",
         "Exercise price of option awards ($/sh)",
-        "Closing market price on the grant date, where different",
+        "Closing market price on the grant date, where above the exercise price ($/sh)",
         "Purchase price of stock awards ($/sh)",
+        "Grant date fair value of stock and option awards ($)",
     ]
-    assert rows[1:5] == [
-        ["Alice Able", "RSA", "2006-03-01", "4000", "", "", "", "0"],
-        ["Bob Baker", "RSU", "2006-06-01", "3000", "", "", "", "0"],
-        ["Bob Baker", "Option", "2006-09-01", "", "5000", "3.5", "", ""],
-        ["Carol Cole", "RSA", "2006-01-10", "2000", "", "", "", "1"],
+    # Grant-date fair value: Alice 4,000 x ($3.00 - $0) = $12,000; Carol 2,000 x ($2.50 -
+    # $1.00) = $3,000; Bob's units have no closing price on 2006-06-01 and his option no
+    # assumptions for 2006: each says why it is not valued.
+    no_assumptions = "not valued: no volatility, risk-free rate, dividend yield, expected term"
+    keys = ("name", "kind", "grant_date", "stock_shares", "shares", "exercise_price")
+    keys += ("closing_price", "purchase_price", "fair_value")
+    rows = [tuple(row.get(key) for key in keys) for row in rows_of("plan-based-awards", year=2006)]
+    assert rows == [
+        ("Alice Able", "RSA", date(2006, 3, 1), 4000, None, None, None, 0, 12000),
+        (
+            "Bob Baker",
+            "RSU",
+            date(2006, 6, 1),
+            3000,
+            None,
+            None,
+            None,
+            0,
+            "not valued: no closing price recorded on 2006-06-01",
+        ),
+        (
+            "Bob Baker",
+            "Option",
+            date(2006, 9, 1),
+            None,
+            5000,
+            Decimal("3.50"),
+            None,
+            None,
+            f"{no_assumptions} for 2006",
+        ),
+        ("Carol Cole", "RSA", date(2006, 1, 10), 2000, None, None, None, 1, 3000),
     ]
     # No award was made in 2007: the table has no award rows or columns.
     report = REPORTS["plan-based-awards"].from_data({"year": "2007"})
-    assert list(report.rows()) == [] and len(report.columns) == 5
+    assert list(report.rows()) == [] and len(report.columns) == 6
 
 
 # --- 402(c) ---------------------------------------------------------------------------------
@@ -291,26 +321,41 @@ def test_402c_stock_awards_at_grant_date_fair_value_and_in_the_total(auditor_cli
     assert rows[0] == [
         "Name and principal position",
         "Year",
-        "Salary",
-        "Bonus",
-        "Stock awards (2)",
-        "Option awards (1)",
-        "Total (1)",
+        "Salary ($)",
+        "Bonus ($)",
+        "Stock awards ($) (1)",
+        "Option awards ($) (2)",
+        "All other compensation ($)",
+        "Total ($) (3)",
     ]
-    # Alice: 4,000 x ($3.00 on 2006-03-01 - $0) = $12,000; total 200,000 + 12,000.
+    # Alice: 4,000 x ($3.00 on 2006-03-01 - $0) = $12,000; total 200,000 + 12,000. Her
+    # option of 2005-07-13 has no valuation: fiscal 2005, with no yearly record, shows it
+    # "not valued" and its total "not recorded" (DOMAIN.md §6).
     # Bob: no closing price on 2006-06-01: not valued, and so the total is not recorded
     # (DOMAIN.md §6: never $0, never a total without it).
     # Carol: 2,000 x ($2.50 on 2006-01-10 - $1.00) = $3,000; 100,000 + 10,000 + 3,000.
-    assert rows[1:4] == [
-        ["Alice Able, Vice President", "2006", "200000", "n/a", "12000", "", "212000"],
-        ["Bob Baker, Vice President", "2006", "150000", "n/a", "not valued", "", "not recorded"],
-        ["Carol Cole, Vice President", "2006", "100000", "10000", "3000", "", "113000"],
+    # Order: by total, Alice $212,000, then Bob (ranked at his recorded $150,000), Carol.
+    nothing = "not recorded"
+    assert rows[1:5] == [
+        ["Alice Able, Vice President", "2006", "200000", "n/a", "12000", "", "n/a", "212000"],
+        [
+            "Alice Able, Vice President",
+            "2005",
+            nothing,
+            nothing,
+            "",
+            "not valued",
+            nothing,
+            nothing,
+        ],
+        ["Bob Baker, Vice President", "2006", "150000", "n/a", "not valued", "", "n/a", nothing],
+        ["Carol Cole, Vice President", "2006", "100000", "10000", "3000", "", "n/a", "113000"],
     ]
-    assert any(r and r[0].startswith("(2) Stock awards: the grant-date fair value") for r in rows)
+    assert any(r and r[0].startswith("(1) Stock awards: the grant-date fair value") for r in rows)
     # The price entered later values Bob's units: 3,000 x $4.1234 = $12,370.20, rounded half
     # up to whole dollars: $12,370.
     StockPrice.objects.create(date=date(2006, 6, 1), price=Decimal("4.1234"))
-    bob = rows_of("summary-compensation", year="2006")[1]
+    bob = rows_of("summary-compensation", year="2006")[2]
     assert (bob["stock_awards"], bob["total"]) == (Decimal("12370"), Decimal("162370"))
 
 
@@ -460,7 +505,7 @@ def test_the_award_columns_export_to_excel_and_pdf(auditor_client, company):
     assert bob[1] == "RSU" and bob[6:8] == (2000, 8000) and isinstance(bob[6], int)
     sheet = xlsx_rows(auditor_client, "/reports/summary-compensation/?year=2006")
     bob = next(r for r in sheet if r and str(r[0]).startswith("Bob Baker"))
-    assert bob[4] == "not valued" and bob[6] == "not recorded"
+    assert bob[4] == "not valued" and bob[7] == "not recorded"
     sheet = xlsx_rows(auditor_client, "/reports/option-exercises/?year=2007")
     alice = next(r for r in sheet if r and r[0] == "Alice Able")
     assert alice[1:5] == (2500, 3025, 1000, 4200)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from compensation.models import Person
 from grants.models import OptionGrant, StockPlan, StockPrice
 from grants.models.service import record_end_of_service
+from reports.item402 import PlanBasedAwards
 from tests.factories import PersonFactory, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +65,14 @@ def test_402f_footnote_lists_every_installment_after_year_end_whatever_comes_lat
         )
         return f"(1) Unexercisable shares of the option granted 2005-07-13 vest: {vesting}."
 
-    assert auditor_client.get(OEA).context["footnotes"] == [expected(date.max)]
+    before = auditor_client.get(OEA).context["footnotes"]
+    assert before[0] == expected(date.max) and len(before) == 2  # and who is named
     person = seed_grant.optionee
     person.terminated_on, person.termination_reason = date(2008, 2, 1), "other"
     record_end_of_service(person)
     # A 2008 end of service is not known at the 2006 year-end: the table reads the same.
-    [note] = auditor_client.get(OEA).context["footnotes"]
-    assert note == expected(date.max)
+    assert auditor_client.get(OEA).context["footnotes"] == before
+    note = before[0]
     assert note.count(" on ") == 11  # every quarterly installment from 2007-01-13 on
     # At the 2007 year-end the grant still vests until the 2008 termination is known.
     response = auditor_client.get("/reports/outstanding-equity-awards/?as_of=2007-12-31")
@@ -150,15 +152,32 @@ def test_option_exercises_report_value_realized(auditor_client, seed_grant):
     rows = csv_rows(auditor_client, "/reports/option-exercises/?year=2007")
     assert rows[1] == ["James R. Akridge (1)", "15000", "15100"]
     assert any("No closing price is recorded" in r[0] for r in rows if r)
-    assert csv_rows(auditor_client, "/reports/option-exercises/?year=2008")[1:] == [
+    assert csv_rows(auditor_client, "/reports/option-exercises/?year=2008")[1:3] == [
         [],
         ["Value realized: (fair market value at exercise - exercise price) x shares."],
     ]
 
 
-def test_plan_based_awards_show_a_closing_price_only_where_it_differs(auditor_client, seed_grant):
-    rows = csv_rows(auditor_client, "/reports/plan-based-awards/?year=2005")
-    assert rows[1] == ["James R. Akridge", "2005-07-13", "1000000", "2.99", ""]
+def test_plan_based_awards_show_the_closing_price_only_where_the_exercise_price_is_below_it(
+    auditor_client, seed_grant
+):
+    def rows(year: int) -> list[tuple]:
+        keys = ("name", "grant_date", "shares", "exercise_price", "closing_price", "fair_value")
+        report = PlanBasedAwards({"year": year})
+        return [tuple(row.get(key) for key in keys) for row in report.rows()]
+
+    no_assumptions = "not valued: no volatility, risk-free rate, dividend yield, expected term"
+    # $2.99 on 2005-07-13, the exercise price itself: not below it.
+    assert rows(2005) == [
+        (
+            "James R. Akridge",
+            date(2005, 7, 13),
+            1_000_000,
+            Decimal("2.99"),
+            None,
+            f"{no_assumptions} for 2005",
+        )
+    ]
     StockPrice.objects.create(date=date(2006, 3, 1), price=Decimal("3.25"))
     make_grant(
         [(date(2006, 3, 1), 5000)],
@@ -167,11 +186,28 @@ def test_plan_based_awards_show_a_closing_price_only_where_it_differs(auditor_cl
         exercise_price=Decimal("3.50"),
         expiration_date=date(2016, 3, 1),
     )
-    rows = csv_rows(auditor_client, "/reports/plan-based-awards/?year=2006")
-    assert rows[1] == ["Dean Bogues", "2006-03-01", "5000", "3.5", "3.25"]
+    make_grant(
+        [(date(2006, 5, 1), 4000)],
+        grant_date=date(2006, 5, 1),
+        optionee=PersonFactory(name="Dean Bogues"),
+        exercise_price=Decimal("3.00"),
+        expiration_date=date(2016, 5, 1),
+    )
+    # The closing price of 2006-05-01, entered after the grant, is above its $3.00.
+    StockPrice.objects.create(date=date(2006, 5, 1), price=Decimal("3.40"))
+    # $3.25 is below the $3.50 exercise price: not shown (Item 402(d)(2)(vii)).
+    assert [row[:5] for row in rows(2006)] == [
+        ("Dean Bogues", date(2006, 3, 1), 5000, Decimal("3.50"), None),
+        ("Dean Bogues", date(2006, 5, 1), 4000, Decimal("3.00"), Decimal("3.40")),
+    ]
+    header = csv_rows(auditor_client, "/reports/plan-based-awards/?year=2006")[0]
+    assert header[4] == (
+        "Closing market price on the grant date, where above the exercise price ($/sh)"
+    )
 
 
 def test_the_summary_table_never_counts_unvalued_options_as_zero(auditor_client, seed_grant):
+    from compensation.models import OfficerYear
     from tests.factories import OfficerYearFactory
 
     OfficerYearFactory(
@@ -181,37 +217,25 @@ def test_the_summary_table_never_counts_unvalued_options_as_zero(auditor_client,
         title="Chief Executive Officer and President",
         approved=True,  # a proposal is never totalled: tests/reports/test_approved_only.py
     )
+    # The PEO and PFO, marked here (not left to the demo), name all five officers.
+    records = OfficerYear.objects.filter(fiscal_year=2006)
+    records.filter(person__name="James R. Akridge").update(is_peo=True)
+    records.filter(person__name="Thomas F. Mezger").update(is_pfo=True)
     rows = csv_rows(auditor_client, "/reports/summary-compensation/?year=2006")
-    akridge = [r for r in rows if r and r[0].startswith("James R. Akridge")]
+    akridge = [r[1:] for r in rows if len(r) > 1 and r[0].startswith("James R. Akridge")]
+    # 2005: the 2005-07-13 option has no valuation: "not valued", and the total "not
+    # recorded", never $240,000. 2004: no salary recorded: the total is not recorded.
     assert akridge == [
-        [
-            "James R. Akridge, Chief Executive Officer and President",
-            "2006",
-            "250000",
-            "n/a",
-            "",
-            "250000",
-        ],
-        [
-            "James R. Akridge, Chief Executive Officer and President",
-            "2005",
-            "240000",
-            "n/a",
-            "not valued",
-            "240000",
-        ],
-        [
-            "James R. Akridge, Chief Executive Officer and President",
-            "2004",
-            "not recorded",
-            "95625",
-            "",
-            "95625",
-        ],
+        ["2006", "250000", "n/a", "", "n/a", "250000"],
+        ["2005", "240000", "n/a", "not valued", "n/a", "not recorded"],
+        ["2004", "not recorded", "95625", "", "n/a", "not recorded"],
     ]
-    assert any("left out of the total" in r[0] for r in rows if r)
+    assert [
+        "James R. Akridge, the option granted 2005-07-13 (fiscal year 2005): not valued: no "
+        "volatility, risk-free rate, dividend yield, expected term for 2005."
+    ] in rows
     williams_2004 = next(r for r in rows if r and r[0].startswith("Roger") and r[1] == "2004")
-    assert williams_2004[2:] == ["not recorded", "n/a", "", "not recorded"]
+    assert williams_2004[2:] == ["not recorded", "n/a", "", "n/a", "not recorded"]
 
 
 def test_the_vesting_schedule_keeps_running_totals_from_the_first_installment(
@@ -376,7 +400,7 @@ def test_the_export_command_refuses_bad_input(demo_data, tmp_path, args, message
 def test_the_402_tables_cover_the_executive_officers_only(auditor_client, seed_grant):
     make_grant(optionee=PersonFactory(name="Line Employee"))
     rows = csv_rows(auditor_client, OEA)
-    assert [r[0] for r in rows[1:] if r and not r[0].startswith("(")] == ["James R. Akridge (1)"]
+    assert [r[0] for r in rows[1:] if len(r) > 1] == ["James R. Akridge (1)"]
 
 
 def test_a_long_report_shows_its_first_rows_and_exports_every_row(
