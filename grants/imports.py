@@ -3,16 +3,36 @@ grant share optionee, plan and grant date and repeat the grant's terms. Restrict
 awards and units (import_awards) are imported the same way."""
 
 import re
+from contextlib import suppress
+from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from compensation.models import Person
 from core.dates import validate_date_in_range
-from core.forms import MAX_SHARES, AmountField, WholeNumberField
+from core.forms import MAX_NUMBER_LENGTH, MAX_SHARES, AmountField, WholeNumberField
 from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
 
-from .models import AwardType, Election83b, OptionGrant, OptionType, StockAward, StockPlan
+from .forms import RATE_DIGITS_MESSAGE, RateField
+from .models import (
+    AwardType,
+    Election83b,
+    OptionGrant,
+    OptionType,
+    StockAward,
+    StockPlan,
+    value_grant,
+)
+from .models.assumptions import (
+    RATE_PLACES,
+    TERM_PLACES,
+    validate_dividend_yield,
+    validate_rate,
+    validate_term,
+    validate_volatility,
+)
 
 REQUIRED = [
     "optionee",
@@ -24,7 +44,16 @@ REQUIRED = [
     "vest_date",
     "vest_shares",
 ]
-OPTIONAL = ["option_type", "minimum_exercise_shares", "authorized_by", "authorized_on"]
+# The grant's own valuation assumptions (DOMAIN.md §5): rates as decimals (0.35 is 35%) or
+# percentages, the expected term in years or "simplified"; empty: the fiscal year's default.
+ASSUMPTIONS = ["volatility", "risk_free_rate", "dividend_yield", "expected_term"]
+OPTIONAL = [
+    "option_type",
+    "minimum_exercise_shares",
+    "authorized_by",
+    "authorized_on",
+    *ASSUMPTIONS,
+]
 TERMS = [
     "shares",
     "exercise_price",
@@ -33,14 +62,29 @@ TERMS = [
     "minimum_exercise_shares",
     "authorized_by",
     "authorized_on",
+    *ASSUMPTIONS,
 ]
+SIMPLIFIED = "simplified"
 COLUMNS = {field: field for field in TERMS} | {
+    "simplified_term": "expected_term",
     "grant_date": "grant_date",
     "installments": "vest_shares",
     "optionee": "optionee",
     "plan": "plan",
     "__all__": "row",
 }
+
+
+def assumption_field(validator) -> RateField:
+    return RateField(
+        required=False,
+        max_digits=RATE_PLACES + 2,
+        decimal_places=RATE_PLACES,
+        validators=[validator],
+        error_messages=dict.fromkeys(
+            ("max_digits", "max_decimal_places", "max_whole_digits"), RATE_DIGITS_MESSAGE
+        ),
+    )
 
 
 class GrantRow(forms.Form):
@@ -56,6 +100,10 @@ class GrantRow(forms.Form):
     minimum_exercise_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES, required=False)
     authorized_by = forms.CharField(max_length=200, required=False)
     authorized_on = forms.DateField(required=False)
+    volatility = assumption_field(validate_volatility)
+    risk_free_rate = assumption_field(validate_rate)
+    dividend_yield = assumption_field(validate_dividend_yield)
+    expected_term = forms.CharField(max_length=MAX_NUMBER_LENGTH, required=False)
 
     def clean_plan(self):
         try:
@@ -63,13 +111,46 @@ class GrantRow(forms.Form):
         except StockPlan.DoesNotExist:
             raise ValidationError("No plan of that name; add the plan first.") from None
 
+    def clean_expected_term(self) -> Decimal | str | None:
+        """Years (e.g. 5.5), "simplified" for SEC Staff Accounting Bulletin 107's method,
+        or empty for the fiscal year's default."""
+        text = self.cleaned_data["expected_term"].strip()
+        if not text:
+            return None
+        if text.lower() in (SIMPLIFIED, "simplified method"):
+            return SIMPLIFIED
+        problem = 'Enter the expected term in years (e.g. 5.5) or "simplified".'
+        try:
+            years = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(problem) from None
+        if not years.is_finite():
+            raise ValidationError(problem)
+        validate_term(years)  # more than 0 and at most 100 years: the size first
+        if years != years.quantize(Decimal(1).scaleb(-TERM_PLACES)):
+            raise ValidationError(f"Enter the expected term to at most {TERM_PLACES} decimals.")
+        return years + 0
+
     def clean_optionee(self):
         name = self.cleaned_data["optionee"]
         return Person.objects.filter(name=name).first() or Person(name=name)
 
 
-def apply_rows(rows, result: ImportResult) -> None:
+def grant_terms(row: dict) -> dict:
+    """The grant's terms from its first row: empty ones left to the model's defaults."""
+    terms = {t: row[t] for t in TERMS if row[t] not in (None, "")}
+    if terms.get("expected_term") == SIMPLIFIED:
+        del terms["expected_term"]
+        terms["simplified_term"] = True
+    return terms
+
+
+def apply_rows(rows, result: ImportResult, *, value: bool = False, by=None) -> None:
+    """Each grant is saved with its installments; with `value`, each grant saved is then
+    valued (by `by`) where it can be: one that cannot be valued is imported all the same,
+    and its page says why (DOMAIN.md §5)."""
     groups: dict[tuple, list[tuple[int, dict]]] = {}
+    saved: list[OptionGrant] = []
     new_people: dict[str, Person] = {}
     for line, row in rows:
         data = clean_row(result, line, GrantRow(row))
@@ -101,12 +182,12 @@ def apply_rows(rows, result: ImportResult) -> None:
                 RowError(first_line, "grant_date", "This grant is already recorded.")
             )
             continue
-        terms = {t: first[t] for t in TERMS if first[t] not in (None, "")}
+        terms = grant_terms(first)
         try:
             if person.pk is None:
                 person.full_clean()
                 person.save()
-            OptionGrant.create_with_installments(
+            grant = OptionGrant.create_with_installments(
                 [(data["vest_date"], data["vest_shares"]) for _, data in group],
                 plan=first["plan"],
                 optionee=person,
@@ -116,11 +197,25 @@ def apply_rows(rows, result: ImportResult) -> None:
         except ValidationError as error:
             add_validation_errors(result, first_line, error, COLUMNS)
             continue
+        saved.append(grant)
         result.created += 1
+    if value and result.ok:
+        for grant in saved:
+            # Not valued is not an error: the grant's page says why.
+            with suppress(ValidationError):
+                value_grant(grant, by=by)
 
 
-def import_grants(upload, commit: bool) -> ImportResult:
-    return run_import(upload, REQUIRED, OPTIONAL, apply_rows, commit)
+def import_grants(upload, commit: bool, by=None) -> ImportResult:
+    """Grants with their installments; once imported (not in a preview), each grant is
+    valued by `by` where it can be."""
+    return run_import(
+        upload,
+        REQUIRED,
+        OPTIONAL,
+        partial(apply_rows, value=True, by=by) if commit else apply_rows,
+        commit,
+    )
 
 
 # --- Restricted stock awards and units (DOMAIN.md §4) --------------------------------------
