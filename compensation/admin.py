@@ -14,7 +14,17 @@ class OfficerYearAdminForm(forms.ModelForm):
 
     class Meta:
         model = OfficerYear
-        fields = ["person", "fiscal_year", "title", "base_salary", "bonus", "footnotes"]
+        fields = [
+            "person",
+            "fiscal_year",
+            "title",
+            "is_peo",
+            "is_pfo",
+            "base_salary",
+            "bonus",
+            "other_compensation",
+            "footnotes",
+        ]
 
     def clean(self):
         super().clean()
@@ -34,7 +44,17 @@ class OfficerYearInline(admin.TabularInline):
     model = OfficerYear
     form = OfficerYearAdminForm
     extra = 0
-    fields = ("fiscal_year", "title", "base_salary", "bonus", "footnotes", *APPROVAL_FIELDS)
+    fields = (
+        "fiscal_year",
+        "title",
+        "is_peo",
+        "is_pfo",
+        "base_salary",
+        "bonus",
+        "other_compensation",
+        "footnotes",
+        *APPROVAL_FIELDS,
+    )
     # Approval happens only through the committee's approve action, never by editing.
     readonly_fields = APPROVAL_FIELDS
     ordering = ("-fiscal_year",)
@@ -68,8 +88,18 @@ class FootnoteAdmin(ReadOnlyHistoryAdmin):
 @admin.register(OfficerYear)
 class OfficerYearAdmin(ReadOnlyHistoryAdmin):
     form = OfficerYearAdminForm
-    list_display = ("person", "fiscal_year", "title", "base_salary", "bonus_display", "status")
-    list_filter = ("fiscal_year", "status")
+    list_display = (
+        "person",
+        "fiscal_year",
+        "title",
+        "is_peo",
+        "is_pfo",
+        "base_salary",
+        "bonus_display",
+        "other_compensation_display",
+        "status",
+    )
+    list_filter = ("fiscal_year", "status", "is_peo", "is_pfo")
     search_fields = ("person__name", "title")
     list_select_related = ("person",)
     autocomplete_fields = ("person",)
@@ -79,3 +109,7 @@ class OfficerYearAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="Bonus", ordering="bonus")
     def bonus_display(self, obj: OfficerYear) -> str:
         return "n/a" if obj.bonus is None else f"{obj.bonus:,}"
+
+    @admin.display(description="All other compensation", ordering="other_compensation")
+    def other_compensation_display(self, obj: OfficerYear) -> str:
+        return "n/a" if obj.other_compensation is None else f"{obj.other_compensation:,}"

@@ -44,3 +44,17 @@ OFFICERS = [
         False,
     ),
 ]
+
+# Item 402's principal executive and financial officers for 2006, from the exhibit's titles
+# (DOMAIN.md §6 marks them on the yearly record, never guesses them from a title at run time).
+PRINCIPAL_OFFICERS_2006 = {
+    "James R. Akridge": "is_peo",  # Chief Executive Officer and President
+    "Thomas F. Mezger": "is_pfo",  # Chief Financial Officer and Assistant Secretary
+}
+
+
+def principal_officer_flags(name: str, fiscal_year: int) -> dict[str, bool]:
+    """The PEO / PFO marks of the demo officer's record for the year."""
+    if fiscal_year != SALARY_YEAR or name not in PRINCIPAL_OFFICERS_2006:
+        return {}
+    return {PRINCIPAL_OFFICERS_2006[name]: True}

@@ -35,6 +35,7 @@ class Command(BaseCommand):
                     "status": OfficerYear.Status.APPROVED,
                     "approved_at": approved_at,
                     "approval_meeting": demo.APPROVAL_MEETING,
+                    **demo.principal_officer_flags(name, demo.SALARY_YEAR),
                 },
             )
             if new and has_footnote:
