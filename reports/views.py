@@ -12,11 +12,11 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .definitions import REPORTS
-from .exports import TooManyRowsForPdf, csv_lines, render_pdf, write_xlsx
+from .exports import TooManyRowsForPdf, csv_lines, file_name, render_pdf, write_xlsx
+from .package import FORMATS, TABLES, ProxyPackage
 
 # The page shows this many rows; the CSV and Excel exports hold every row.
 PAGE_ROWS = 1000
@@ -38,7 +38,15 @@ def check_access(user) -> None:
 def index(request):
     check_access(request.user)
     reports = [(cls, cls.form_class()) for cls in REPORTS.values()]
-    return render(request, "reports/index.html", {"reports": reports})
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "reports": reports,
+            "package_form": ProxyPackage.form_class(),
+            "package_formats": FORMATS,
+        },
+    )
 
 
 def report_page(request, name: str):
@@ -93,18 +101,55 @@ def _defaults(report_class) -> dict:
 
 
 def export_response(report, export: str):
-    filename = f"{report.name}-{timezone.localdate():%Y-%m-%d}.{export}"
     response: HttpResponseBase
     if export == "csv":
         response = StreamingHttpResponse(csv_lines(report), content_type=CONTENT_TYPES["csv"])
     elif export == "xlsx":
-        # Built in a temporary file, then streamed from it: memory stays flat.
-        file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        write_xlsx(report, file)
-        file.seek(0)
-        response = FileResponse(file, content_type=CONTENT_TYPES["xlsx"])
+        response = _xlsx_response(lambda file: write_xlsx(report, file))
     else:
         response = HttpResponse(render_pdf(report), content_type=CONTENT_TYPES["pdf"])
+    return _attachment(response, file_name(report, export))
+
+
+def _xlsx_response(write) -> FileResponse:
+    # Built in a temporary file, then streamed from it: memory stays flat.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write(file)
+    file.seek(0)
+    return FileResponse(file, content_type=CONTENT_TYPES["xlsx"])
+
+
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def proxy_package(request):
+    """The package's page: the year and a button per format; a button downloads it."""
+    check_access(request.user)
+    form = ProxyPackage.form_class(request.GET or None)
+    export = request.GET.get("_export")
+    package = ProxyPackage(form.cleaned_data["year"]) if form.is_valid() else None
+    if package is not None and export in FORMATS:
+        try:
+            if export == "xlsx":
+                return _attachment(_xlsx_response(package.write_xlsx), package.file_name("xlsx"))
+            response = HttpResponse(package.render_pdf(), content_type=CONTENT_TYPES["pdf"])
+            return _attachment(response, package.file_name("pdf"))
+        except TooManyRowsForPdf as error:
+            messages.error(request, str(error))
+    elif export and export not in FORMATS:
+        messages.error(request, "The proxy package is written as Excel or PDF.")
+    response = render(
+        request,
+        "reports/proxy_package.html",
+        {
+            "form": form,
+            "package": package,
+            "tables": TABLES,
+            "formats": FORMATS,
+        },
+    )
     patch_cache_control(response, no_store=True)
     return response
