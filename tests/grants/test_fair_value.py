@@ -135,24 +135,34 @@ def test_the_command_answers_bad_input_with_a_message(args, message):
 
 
 @pytest.mark.django_db
-def test_the_command_values_a_grant_with_its_own_inputs(demo_data):
+def test_the_command_values_a_grant_with_the_inputs_given_for_it(demo_data):
+    # The demo's seed grant has no assumptions (the exhibits give none): --volatility and
+    # --rate stand in for the grant's own; T is the simplified method (§5: 5.99811).
     grant = OptionGrant.objects.get()
     out = run("--grant", str(grant.pk), "--rate", "0.04", "--volatility", "0.6")
     closing = StockPrice.on(grant.grant_date)
+    assert "Not a recorded valuation: the grant with the inputs given here." in out
     assert f"S (closing price on 2005-07-13) = {closing}" in out
     assert "K (exercise price) = 2.9900" in out
-    assert "T (expected term) = 5.99811 years (simplified method: SAB 107)" in out
+    assert "s (expected volatility) = 60.00% (given here)" in out
+    assert "r (risk-free rate) = 4.00% (given here)" in out
+    assert "q (dividend yield) = 0.00% (not given, and no approved defaults for fiscal 2005)" in out
+    assert "T (expected term) = 5.99811 years (simplified method: (weighted-average vesting " in out
     value = black_scholes(Inputs(closing, D("2.99"), D("0.04"), D("0.6"), D("5.99811")))
     assert f"Value per option: {value}" in out
-    assert f"Aggregate value: ${aggregate(value, 1_000_000):,}" in out
+    assert f"Aggregate value: ${aggregate(value, 1_000_000):,} (1,000,000 options)" in out
+    assert not grant.valuations.exists()  # the command records nothing
 
 
 @pytest.mark.django_db
 def test_a_grant_without_a_closing_price_is_not_valued(demo_data):
+    # Changed with issue 16's --grant mode: the reason is plan_valuation()'s own words.
     grant = OptionGrant.objects.get()
     StockPrice.objects.filter(date=grant.grant_date).delete()
-    with pytest.raises(CommandError, match="Not valued: no closing price is recorded for the"):
+    with pytest.raises(CommandError, match="Not valued: no closing price recorded on 2005-07-13"):
         run("--grant", str(grant.pk), "--rate", "0.04", "--volatility", "0.6")
     with pytest.raises(CommandError, match="There is no grant number 999999"):
         run("--grant", "999999", "--rate", "0.04", "--volatility", "0.6")
+    with pytest.raises(CommandError, match="leave out --price and --strike"):
+        run("--grant", str(grant.pk), "--price", "3")
     assert date(2005, 7, 13) == grant.grant_date

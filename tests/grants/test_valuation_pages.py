@@ -9,7 +9,13 @@ import pytest
 from django.urls import reverse
 
 from core.submissions import new_token
-from grants.models import GrantValuation, OptionGrant, StockPrice, ValuationDefaults
+from grants.models import (
+    GrantValuation,
+    OptionGrant,
+    StockPrice,
+    ValuationDefaults,
+    value_grant,
+)
 from grants.templatetags.valuation import format_rate, format_term
 from tests.factories import StockPlanFactory, UserFactory, make_grant
 
@@ -302,3 +308,64 @@ def test_the_new_award_page_has_no_valuation_assumptions(client_for):
     html = page(client_for(ADMIN), reverse("grants:award-create"))
     assert "Valuation assumptions" not in html
     assert "Valuation assumptions" in page(client_for(ADMIN), reverse("grants:create"))
+
+
+# --- manage.py fair_value --grant ---------------------------------------------------------------
+
+
+def fair_value(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("fair_value", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_prints_a_valued_grant_s_current_valuation():
+    grant = known_grant()
+    defaults = approved_defaults()
+    value_grant(grant, by=UserFactory(username="valuer"))
+    # A later change of the year's defaults does not change the printed valuation.
+    defaults.return_to_proposed(by=UserFactory(), reason="restated")
+    ValuationDefaults.objects.filter(pk=defaults.pk).update(volatility=Decimal("0.30"))
+    out = fair_value("--grant", str(grant.pk))
+    assert "Current valuation, made " in out and " by valuer." in out
+    for line in (
+        "S (closing price on 2006-03-01) = 42.0000",
+        "K (exercise price) = 40.0000",
+        "s (expected volatility) = 20.00% (fiscal 2006 defaults)",
+        "r (risk-free rate) = 10.00% (fiscal 2006 defaults)",
+        "q (dividend yield) = 0.00% (fiscal 2006 defaults)",
+        "T (expected term) = 0.5 years (the grant's own)",
+        "Value per option: 4.7594",  # the textbook case, worked at the top of this module
+        "Aggregate value: $47,594 (10,000 options)",
+    ):
+        assert line in out.splitlines(), out
+    assert "Source: volatility, risk-free rate, dividend yield from the fiscal 2006 defaults" in out
+
+
+def test_the_command_prints_what_valuing_a_grant_now_would_use():
+    grant = known_grant(volatility=Decimal("0.30"), risk_free_rate=Decimal("0.10"))
+    approved_defaults()
+    out = fair_value("--grant", str(grant.pk))
+    assert "Not valued yet: valuing it now would use these inputs." in out
+    assert "s (expected volatility) = 30.00% (the grant's own)" in out
+    assert "q (dividend yield) = 0.00% (fiscal 2006 defaults)" in out
+    # s = 0.30 instead of 0.20, worked at the top of this module: 5.7147, $57,147.
+    assert "Value per option: 5.7147" in out
+    assert "Aggregate value: $57,147 (10,000 options)" in out
+    assert not grant.valuations.exists()
+
+
+def test_the_command_says_why_a_grant_cannot_be_valued_and_fails():
+    from django.core.management import CommandError
+
+    grant = known_grant()
+    with pytest.raises(
+        CommandError,
+        match=rf"Grant {grant.pk}: Not valued: no volatility, risk-free rate, dividend yield "
+        "for 2006.",
+    ):
+        fair_value("--grant", str(grant.pk))

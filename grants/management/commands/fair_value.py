@@ -1,11 +1,31 @@
 """Black-Scholes-Merton value of an option, for checking a figure by hand (DOMAIN.md §5)."""
 
+import copy
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...fair_value import Inputs, aggregate, black_scholes, simplified_term
-from ...models import OptionGrant, StockPrice
+from core import fiscal
+
+from ...fair_value import Inputs, black_scholes
+from ...models import (
+    GrantValuation,
+    OptionGrant,
+    ValuationDefaults,
+    current_valuation,
+    plan_valuation,
+)
+from ...models.valuation import LABELS
+from ...templatetags.valuation import format_rate, format_term
+
+BY_HAND = ("price", "strike", "rate", "volatility", "term", "dividend")
+# Options that stand in for the grant's own assumptions with --grant.
+OVERRIDES = {
+    "volatility": "volatility",
+    "rate": "risk_free_rate",
+    "dividend": "dividend_yield",
+    "term": "expected_term",
+}
 
 
 def decimal_option(name: str, text: str | None) -> Decimal | None:
@@ -25,9 +45,11 @@ def decimal_option(name: str, text: str | None) -> Decimal | None:
 class Command(BaseCommand):
     help = (
         "Print the Black-Scholes-Merton value of one option to 4 decimals. Rates are "
-        "decimals (0.10 is 10%). With --grant ID, the grant's closing price on its grant "
-        "date, exercise price and expected term (the simplified method unless --term is "
-        "given) are used, and its aggregate value is printed too."
+        "decimals (0.10 is 10%). With --grant ID: the grant's inputs, value per option and "
+        "aggregate value, from its current valuation, or else from what valuing it now "
+        "would use (its own assumptions and its fiscal year's approved defaults); "
+        "--volatility, --rate, --dividend and --term then stand in for the grant's own. "
+        "Exits with an error, saying why, when the grant cannot be valued."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,62 +58,125 @@ class Command(BaseCommand):
         parser.add_argument("--rate", help="r: risk-free rate, e.g. 0.045.")
         parser.add_argument("--volatility", help="s: expected volatility, e.g. 0.35.")
         parser.add_argument("--term", help="T: expected term in years.")
-        parser.add_argument("--dividend", default="0", help="q: dividend yield (default 0).")
-        parser.add_argument("--grant", help="A grant's number: its own S, K and T.")
+        parser.add_argument("--dividend", help="q: dividend yield (default 0).")
+        parser.add_argument("--grant", help="A grant's number: its own inputs.")
 
     def handle(self, *args, **options) -> None:
-        given = {
-            name: decimal_option(name, options[name])
-            for name in ("price", "strike", "rate", "volatility", "term", "dividend")
-        }
-        grant = None
+        given = {name: decimal_option(name, options[name]) for name in BY_HAND}
         if options["grant"] is not None:
-            number = options["grant"].strip()
-            if not (number.isdigit() and len(number) < 19):
-                raise CommandError("--grant must be a grant's number.")
-            grant = OptionGrant.objects.filter(pk=int(number)).first()
-            if grant is None:
-                raise CommandError(f"There is no grant number {number}.")
-            given = self.grant_inputs(grant, given)
-        values = {name: value for name, value in given.items() if value is not None}
-        missing = [f"--{name}" for name in given if name not in values]
+            self.show_grant(find_grant(options["grant"]), given)
+            return
+        if given["dividend"] is None:
+            given["dividend"] = Decimal(0)
+        missing = [f"--{name}" for name, value in given.items() if value is None]
         if missing:
             raise CommandError(f"Missing {', '.join(missing)}.")
-        inputs = Inputs(**values)
         try:
-            value = black_scholes(inputs)
+            value = black_scholes(Inputs(**given))  # type: ignore[arg-type]
         except ValueError as error:
             raise CommandError(str(error)) from None
-        if grant is not None:
-            self.stdout.write(
-                f"Grant {grant.pk}: {grant.optionee}, {grant.shares:,} options granted "
-                f"{grant.grant_date:%Y-%m-%d}, expiring {grant.expiration_date:%Y-%m-%d}\n"
-                f"S (closing price on {grant.grant_date:%Y-%m-%d}) = {inputs.price}\n"
-                f"K (exercise price) = {inputs.strike}\n"
-                f"T (expected term) = {inputs.term} years{self.term_source}\n"
-                f"s = {inputs.volatility}, r = {inputs.rate}, q = {inputs.dividend}"
-            )
         self.stdout.write(f"Value per option: {value}")
-        if grant is not None:
-            self.stdout.write(f"Aggregate value: ${aggregate(value, grant.shares):,}")
 
-    def grant_inputs(self, grant: OptionGrant, given: dict) -> dict:
-        closing = StockPrice.on(grant.grant_date)
-        if closing is None and given["price"] is None:
+    def show_grant(self, grant: OptionGrant, given: dict) -> None:
+        if given["price"] is not None or given["strike"] is not None:
             raise CommandError(
-                f"Not valued: no closing price is recorded for the grant date "
-                f"{grant.grant_date:%Y-%m-%d}."
+                "--grant uses the grant's closing price and exercise price: leave out --price "
+                "and --strike (or value by hand without --grant)."
             )
-        self.term_source = " (given)"
-        term = given["term"]
-        if term is None:
-            term = simplified_term(
-                grant.grant_date, grant.expiration_date, grant.installment_rows()
+        overrides = {OVERRIDES[o]: v for o, v in given.items() if o in OVERRIDES and v is not None}
+        valuation = None if overrides else current_valuation(grant)
+        filled: set[str] = set()
+        if valuation is not None:
+            when = f"{valuation.valued_at:%Y-%m-%d %H:%M}"
+            heading = f"Current valuation, made {when}" + (
+                f" by {valuation.valued_by}." if valuation.valued_by else "."
             )
-            self.term_source = " (simplified method: SAB 107)"
-        return {
-            **given,
-            "price": given["price"] if given["price"] is not None else closing,
-            "strike": given["strike"] if given["strike"] is not None else grant.exercise_price,
-            "term": term,
-        }
+        else:
+            valuation, filled = planned_valuation(grant, overrides)
+            heading = (
+                "Not a recorded valuation: the grant with the inputs given here."
+                if overrides
+                else "Not valued yet: valuing it now would use these inputs."
+            )
+        inputs = valuation.inputs()
+        year = valuation.defaults.fiscal_year if valuation.defaults else None
+        grant_year = fiscal.year_of(grant.grant_date)
+
+        def origin(field: str) -> str:
+            if field in overrides:
+                return "given here"
+            if field in filled:
+                return f"not given, and no approved defaults for fiscal {grant_year}"
+            if LABELS[field] in valuation.from_defaults.split(","):
+                return f"fiscal {year} defaults"
+            if field == "expected_term" and valuation.simplified_term:
+                return "the grant's installments"
+            return "the grant's own"
+
+        term = format_term(valuation.expected_term, valuation.simplified_term)
+        self.stdout.write(
+            f"Grant {grant.pk}: {grant.optionee}, {grant.shares:,} options granted "
+            f"{grant.grant_date:%Y-%m-%d} (fiscal {fiscal.year_of(grant.grant_date)}), "
+            f"expiring {grant.expiration_date:%Y-%m-%d}\n"
+            f"{heading}\n"
+            f"S (closing price on {valuation.grant_date:%Y-%m-%d}) = {inputs.price}\n"
+            f"K (exercise price) = {inputs.strike}\n"
+            f"s (expected volatility) = {format_rate(inputs.volatility)} "
+            f"({origin('volatility')})\n"
+            f"r (risk-free rate) = {format_rate(inputs.rate)} ({origin('risk_free_rate')})\n"
+            f"q (dividend yield) = {format_rate(inputs.dividend)} ({origin('dividend_yield')})\n"
+            f"T (expected term) = {term} ({origin('expected_term')})"
+        )
+        if not overrides:
+            self.stdout.write(f"Source: {valuation.source}.")
+        self.stdout.write(f"Value per option: {valuation.value_per_option}")
+        self.stdout.write(
+            f"Aggregate value: ${valuation.fair_value:,} ({valuation.shares:,} options)"
+        )
+
+
+def find_grant(number: str) -> OptionGrant:
+    number = number.strip()
+    if not (number.isdigit() and len(number) < 19):
+        raise CommandError("--grant must be a grant's number.")
+    grant = OptionGrant.objects.select_related("optionee").filter(pk=int(number)).first()
+    if grant is None:
+        raise CommandError(f"There is no grant number {number}.")
+    return grant
+
+
+def planned_valuation(grant: OptionGrant, overrides: dict) -> tuple[GrantValuation, set[str]]:
+    """What valuing the grant now would record (unsaved), with `overrides` standing in for
+    the grant's own assumptions, and the inputs this command filled in; CommandError with
+    the reason when it cannot be valued.
+
+    With overrides and no approved defaults for the grant's fiscal year, a dividend yield
+    not given is 0 and an expected term not given is the simplified method, as when
+    valuing by hand."""
+    planned = copy.copy(grant)
+    for field, value in overrides.items():
+        setattr(planned, field, value)
+    if "expected_term" in overrides:
+        planned.simplified_term = False
+    filled = set()
+    year = fiscal.year_of(grant.grant_date)
+    if overrides and not ValuationDefaults.objects.approved().filter(fiscal_year=year).exists():
+        if planned.dividend_yield is None:
+            planned.dividend_yield = Decimal(0)
+            filled.add("dividend_yield")
+        if planned.expected_term is None and not planned.simplified_term:
+            planned.simplified_term = True
+            filled.add("expected_term")
+    plan = plan_valuation(planned)
+    if plan.fields is None:
+        reason = plan.problem[:1].upper() + plan.problem[1:]
+        raise CommandError(f"Grant {grant.pk}: {reason}.")
+    valuation = GrantValuation(
+        grant=grant,
+        grant_date=grant.grant_date,
+        shares=grant.shares,
+        exercise_price=grant.exercise_price,
+        expiration_date=grant.expiration_date,
+        **plan.fields,
+    )
+    return valuation, filled
