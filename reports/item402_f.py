@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from compensation.models import Person
 from core import fiscal
 from core.templatetags.money import format_price
 from grants.models import (
@@ -26,6 +27,12 @@ from .neo import NamedOfficers
 
 # The kind of an option row, where the table also lists stock awards ("RSA", "RSU").
 OPTION = "Option"
+# Why service ended, as the deadline footnote says it.
+ENDED_BY: dict[str, str] = {
+    Person.TerminationReason.OTHER: " (for a reason other than disability or death)",
+    Person.TerminationReason.DISABILITY: " (disability)",
+    Person.TerminationReason.DEATH: " (death)",
+}
 
 
 class OutstandingEquityAwards(Report):
@@ -193,7 +200,7 @@ class OutstandingEquityAwards(Report):
         if not hasattr(self, "_periods"):
             self._periods = RegistrationPeriod.objects.periods()
         deadline = grant.deadline_on(self.params["as_of"], self._periods)
-        reason = grant.optionee.get_termination_reason_display().lower()
+        reason = ENDED_BY.get(grant.optionee.termination_reason, "")
         if deadline.rule == DeadlineRule.EXPIRATION:
             why = f"its expiration date ({deadline.paragraph})"
         else:
@@ -201,7 +208,7 @@ class OutstandingEquityAwards(Report):
             if deadline.capped_by_expiration:
                 why += ", capped at its expiration date"
         marker = self._note(
-            f"Service of {grant.optionee.name} ended on {ended:%Y-%m-%d} ({reason}): the "
+            f"Service of {grant.optionee.name} ended on {ended:%Y-%m-%d}{reason}: the "
             f"option granted {grant.grant_date:%Y-%m-%d}, which expires "
             f"{grant.expiration_date:%Y-%m-%d}, may be exercised until "
             f"{deadline.day:%Y-%m-%d} under {why}, for the shares vested on "
