@@ -3,31 +3,39 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from compensation.admin import PersonAdmin
 from compensation.models import Person
 from core.admin_history import ReadOnlyHistoryAdmin
+from core.templatetags.money import format_money
 
 from .forms import (
+    RATE_FIELDS,
     EndOfServiceChecks,
     ExerciseForm,
     InstallmentFormSet,
     OptionGrantAdminForm,
+    RateField,
     StockAwardAdminForm,
+    ValuationDefaultsForm,
     VestingScheduleForm,
 )
 from .models import (
     AwardInstallment,
     AwardVesting,
     Exercise,
+    GrantValuation,
     OptionGrant,
     RegistrationPeriod,
     StockAward,
     StockPlan,
     StockPrice,
+    ValuationDefaults,
     VestingInstallment,
 )
 from .models.service import DEADLINE_FIELDS, record_end_of_service
+from .templatetags.valuation import format_per_option
 
 
 @admin.register(StockPlan)
@@ -82,8 +90,128 @@ class ExerciseInline(admin.TabularInline):
         return False
 
 
+VALUATION_FIELDS = (
+    "valued_at",
+    "valued_by",
+    "value_per_option",
+    "fair_value",
+    "closing_price",
+    "exercise_price",
+    "volatility",
+    "risk_free_rate",
+    "dividend_yield",
+    "expected_term",
+    "simplified_term",
+    "from_defaults",
+)
+
+
+class RatesAsDecimalsOrPercentages:
+    """The admin builds its form fields itself (ModelAdmin.formfield_for_dbfield), past
+    the form's Meta.formfield_callback: rates take "35%" here too."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in RATE_FIELDS:
+            kwargs["form_class"] = RateField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def valuations_list(valuations) -> str:
+    """Valuations as a read-only list, newest first (a read-only field, not an inline: an
+    inline would add a formset every save of the page must carry)."""
+    rows = [
+        (
+            f"{v.valued_at:%Y-%m-%d %H:%M}",
+            f" by {v.valued_by}" if v.valued_by else "",
+            v.grant,
+            format_per_option(v.value_per_option),
+            format_money(v.fair_value),
+            v.source,
+        )
+        for v in valuations.select_related("valued_by", "grant__optionee", "defaults").order_by(
+            "-valued_at", "-pk"
+        )[:VALUATIONS_SHOWN]
+    ]
+    if not rows:
+        return "None"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join("", "<li>{}{}: {}: {} per option, {} ({})</li>", rows),
+    )
+
+
+VALUATIONS_SHOWN = 50
+
+
+@admin.register(ValuationDefaults)
+class ValuationDefaultsAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
+    """Admins enter proposed defaults; the committee approves them in the app (an approval
+    names its meeting). Approved defaults are effective and read-only here: they change
+    only after being returned to proposed (ValuationDefaults.clean() refuses too)."""
+
+    form = ValuationDefaultsForm
+    list_display = (
+        "fiscal_year",
+        "volatility",
+        "risk_free_rate",
+        "dividend_yield",
+        "expected_term",
+        "approved_at",
+        "approval_meeting",
+    )
+    list_select_related = ("approved_by",)
+    fields = (
+        "fiscal_year",
+        "volatility",
+        "risk_free_rate",
+        "dividend_yield",
+        "expected_term",
+        "basis",
+        "approved_by",
+        "approved_at",
+        "approval_meeting",
+        "valuations_made",
+    )
+    APPROVAL = ("approved_by", "approved_at", "approval_meeting", "valuations_made")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_approved:
+            return self.fields
+        return self.APPROVAL
+
+    @admin.display(description="Valuations that used these defaults (newest first)")
+    def valuations_made(self, obj: ValuationDefaults) -> str:
+        return valuations_list(obj.valuations) if obj.pk else "None"
+
+    def has_delete_permission(self, request, obj=None):
+        # Valuations keep the defaults they used (PROTECT); proposed ones go by superusers.
+        return request.user.is_superuser and (obj is None or not obj.is_approved)
+
+
+@admin.register(GrantValuation)
+class GrantValuationAdmin(ReadOnlyHistoryAdmin):
+    """Valuations are made by value_grant() and never changed: the list reads them."""
+
+    list_display = ("grant", "valued_at", "valued_by", "value_per_option", "fair_value")
+    list_select_related = ("grant__optionee", "valued_by")
+    search_fields = ("grant__optionee__name",)
+    date_hierarchy = "valued_at"
+    readonly_fields = ("grant", "grant_date", "shares", "expiration_date", "defaults") + (
+        VALUATION_FIELDS
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OptionGrant)
-class OptionGrantAdmin(ReadOnlyHistoryAdmin):
+class OptionGrantAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
     form = OptionGrantAdminForm
     list_display = (
         "optionee",
@@ -100,7 +228,7 @@ class OptionGrantAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("optionee", "plan")
     autocomplete_fields = ("optionee",)
     date_hierarchy = "grant_date"
-    readonly_fields = ("deadline",)
+    readonly_fields = ("deadline", "valuations_made")
     inlines = [VestingInstallmentInline, ExerciseInline]
     fieldsets = [
         (None, {"fields": ["plan", "optionee", "option_type", "notes"]}),
@@ -120,7 +248,15 @@ class OptionGrantAdmin(ReadOnlyHistoryAdmin):
             },
         ),
         ("Authorization", {"fields": ["authorized_by", "authorized_on", "acknowledged_on"]}),
+        (
+            "Valuation assumptions (empty: the fiscal year's approved default)",
+            {"fields": [*OptionGrant.ASSUMPTION_FIELDS, "valuations_made"]},
+        ),
     ]
+
+    @admin.display(description="Valuations (newest first; value a grant on its page)")
+    def valuations_made(self, obj: OptionGrant) -> str:
+        return valuations_list(obj.valuations) if obj.pk else "None"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -5,6 +5,7 @@ from typing import cast
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from compensation.forms import PersonByNameField
@@ -107,14 +108,6 @@ class InstallmentFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         self.instance.validate_installments(rows)
-
-
-class OptionGrantAdminForm(forms.ModelForm):
-    class Meta:
-        model = OptionGrant
-        fields = GRANT_FIELDS
-        formfield_callback = bounded_number_formfield
-        widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
 
 class ExerciseForm(forms.ModelForm):
@@ -259,6 +252,14 @@ class GrantForm(Sections, forms.ModelForm):
             "if chosen below."
         )
         explain_rate_places(self)
+
+
+class OptionGrantAdminForm(forms.ModelForm):
+    class Meta:
+        model = OptionGrant
+        fields = GRANT_FIELDS + list(OptionGrant.ASSUMPTION_FIELDS)
+        formfield_callback = rate_formfield
+        widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
 
 
 class InstallmentRowForm(forms.Form):
@@ -436,19 +437,8 @@ class VestingConfirmationForm(forms.Form):
 
 class ValuationDefaultsForm(forms.ModelForm):
     """A fiscal year's default assumptions, entered by an admin; the model refuses a change
-    to approved defaults."""
-
-    fiscal_year = WholeNumberField(
-        min_value=EARLIEST_DATE.year,
-        max_value=LATEST_DATE.year,
-        help_text="The year in which the fiscal year ends.",
-    )
-    basis = forms.CharField(
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Where the figures come from, e.g. peer volatility, Treasury yield.",
-    )
+    to approved defaults. The admin uses it too, with approved defaults read-only (their
+    fields then absent)."""
 
     class Meta:
         model = ValuationDefaults
@@ -464,8 +454,25 @@ class ValuationDefaultsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        year = self.fields.get("fiscal_year")
+        if year is not None:
+            # A field error, before the model's constraint would say it for the whole form.
+            year.validators += [
+                MinValueValidator(EARLIEST_DATE.year),
+                MaxValueValidator(LATEST_DATE.year),
+            ]
+            year.help_text = "The year in which the fiscal year ends."
+        basis = self.fields.get("basis")
+        if isinstance(basis, forms.CharField):
+            basis.max_length = BASIS_LENGTH
+            basis.validators.append(MaxLengthValidator(BASIS_LENGTH))
+            basis.widget.attrs.update(maxlength=str(BASIS_LENGTH), rows="3")
         for name, text in RATE_HELP.items():
-            self.fields[name].help_text = text
+            if name in self.fields:
+                self.fields[name].help_text = text
         explain_rate_places(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+BASIS_LENGTH = 2000

@@ -234,3 +234,40 @@ def test_the_list_runs_a_fixed_number_of_queries(client_for, django_assert_max_n
     with django_assert_max_num_queries(12):
         second = client.get(LIST)
     assert second.content.count(b"data-year=") == first.content.count(b"data-year=") + 3
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+def test_the_admin_edits_proposed_defaults_and_only_reads_approved_ones(client_for):
+    defaults = proposed()
+    admin = client_for(ADMIN)
+    change = reverse("admin:grants_valuationdefaults_change", args=[defaults.pk])
+    data = {**VALID, "volatility": "25%"}
+    assert admin.post(change, data).status_code == 302
+    defaults.refresh_from_db()
+    assert defaults.volatility == Decimal("0.25")
+    defaults.approve(by=UserFactory(), meeting="Meeting of 2006-02-15")
+    html = admin.get(change).content.decode()
+    assert 'name="volatility"' not in html  # read-only once approved
+    admin.post(change, {**data, "volatility": "0.9"})
+    defaults.refresh_from_db()
+    assert defaults.volatility == Decimal("0.25")
+
+
+def test_valuations_are_read_only_in_the_admin(client_for):
+    grant = known_grant()
+    defaults = proposed()
+    defaults.approve(by=UserFactory(), meeting="Meeting of 2006-02-15")
+    admin = client_for(ADMIN)
+    admin.post(reverse("grants:value", args=[grant.pk]))
+    valuation = GrantValuation.objects.get()
+    assert admin.get(reverse("admin:grants_grantvaluation_changelist")).status_code == 200
+    assert admin.get(reverse("admin:grants_grantvaluation_add")).status_code == 403
+    change = reverse("admin:grants_grantvaluation_change", args=[valuation.pk])
+    response = admin.post(change, {"value_per_option": "1"})
+    assert response.status_code == 403
+    valuation.refresh_from_db()
+    assert valuation.value_per_option == Decimal("4.7594")
+    html = admin.get(reverse("admin:grants_optiongrant_change", args=[grant.pk])).content
+    assert b"4.7594" in html and b"Valuation assumptions" in html
