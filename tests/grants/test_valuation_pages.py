@@ -369,3 +369,13 @@ def test_the_command_says_why_a_grant_cannot_be_valued_and_fails():
         "for 2006.",
     ):
         fair_value("--grant", str(grant.pk))
+
+
+def test_the_demo_s_seed_grant_is_not_valued(demo_data, client_for):
+    # The exhibits give no volatility or rate, and the demo invents no defaults.
+    grant = OptionGrant.objects.get()
+    html = page(client_for(COMMITTEE), grant.get_absolute_url())
+    assert (
+        "Not valued: no volatility, risk-free rate, dividend yield, expected term for 2005." in html
+    )
+    assert not ValuationDefaults.objects.exists() and not GrantValuation.objects.exists()
