@@ -3,12 +3,12 @@ year: the yearly record's salary, bonus and all other compensation, and the gran
 value of the stock awards and option grants made in the year (DOMAIN.md §5 and §6). The
 named executive officers are chosen by the same total (reports/neo.py)."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, DecimalField, F, IntegerField, OuterRef, Subquery, Value
 
 from compensation.models import OfficerYear
 from core import fiscal
@@ -26,6 +26,8 @@ from grants.models import (
 from .base import NOT_APPROVED, NOT_RECORDED
 
 ZERO = Decimal(0)
+AMOUNT = DecimalField(max_digits=20, decimal_places=4)
+AWARD, OPTION = "award", "option"
 
 
 def closing_on_grant_date():
@@ -51,9 +53,11 @@ def _sum_or_none(values: list[Decimal | None]) -> Decimal | None:
 
 @dataclass(frozen=True)
 class GrantValue:
-    """An option grant and its current grant-date fair value (None: not valued)."""
+    """An option grant's current grant-date fair value (None: not valued) and the current
+    valuation's id."""
 
-    grant: OptionGrant
+    grant_id: int
+    grant_date: date
     value: Decimal | None
     valuation_id: int | None
 
@@ -116,11 +120,12 @@ class YearFigures:
 
 
 def yearly_figures(
-    people: Iterable[int], first_year: int, last_year: int
+    people: Iterable[int], first_year: int, last_year: int, records: Iterable[OfficerYear]
 ) -> dict[tuple[int, int], YearFigures]:
     """(person id, fiscal year) -> YearFigures, for every year from first_year to last_year
-    in which the person has a yearly record (approved or proposed), a stock award or an
-    option grant. Three queries, whatever the number of people and grants."""
+    in which the person has one of the yearly `records` (read by the caller, approved or
+    proposed), a stock award or an option grant. One query, whatever the number of people
+    and grants."""
     people = list(people)
     figures: dict[tuple[int, int], YearFigures] = {}
 
@@ -130,39 +135,47 @@ def yearly_figures(
             figures[key] = YearFigures(person_id, year)
         return figures[key]
 
-    records = OfficerYear.objects.filter(
-        person_id__in=people, fiscal_year__range=(first_year, last_year)
-    )
     for record in records:
         of(record.person_id, record.fiscal_year).record = record
+    # The stock awards and option grants of the years, in one query (a union): each with
+    # the closing price on its grant date (awards) or its current fair value (options).
     span = fiscal.span(first_year, last_year)
+    fields = ("kind", "pk", "person", "grant_date", "shares", "closing", "purchase", "value")
     awards = (
         StockAward.objects.filter(recipient_id__in=people, grant_date__range=span)
-        .annotate(closing_price=closing_on_grant_date())
-        .order_by("grant_date", "pk")
-        .values_list("recipient_id", "grant_date", "shares", "closing_price", "purchase_price")
+        .annotate(
+            kind=Value(AWARD, output_field=CharField()),
+            person=F("recipient_id"),
+            closing=closing_on_grant_date(),
+            purchase=F("purchase_price"),
+            value=Value(None, output_field=AMOUNT),
+            valuation=Value(None, output_field=IntegerField()),
+        )
+        .values_list(*fields, "valuation")
+        .order_by()
     )
-    for person_id, granted, shares, closing, purchase in awards:
-        value = stock_award_value(shares, closing, purchase)
-        of(person_id, fiscal.year_of(granted)).stock_values.append(value)
     grants = (
         OptionGrant.objects.filter(optionee_id__in=people, grant_date__range=span)
-        .annotate(current_value=current_fair_value(), current_valuation_id=current_fair_value("pk"))
-        .select_related("optionee")
-        .order_by("grant_date", "pk")
+        .annotate(
+            kind=Value(OPTION, output_field=CharField()),
+            person=F("optionee_id"),
+            closing=Value(None, output_field=AMOUNT),
+            purchase=Value(None, output_field=AMOUNT),
+            value=current_fair_value(),
+            valuation=current_fair_value("pk"),
+        )
+        .values_list(*fields, "valuation")
+        .order_by()
     )
-    for grant in grants:
-        entry = GrantValue(grant, grant.current_value, grant.current_valuation_id)
-        of(grant.optionee_id, fiscal.year_of(grant.grant_date)).grants.append(entry)
+    for kind, pk, person_id, granted, shares, closing, purchase, value, valuation in awards.union(
+        grants, all=True
+    ).order_by("grant_date", "pk"):
+        figures_of = of(person_id, fiscal.year_of(granted))
+        if kind == AWARD:
+            figures_of.stock_values.append(stock_award_value(shares, closing, purchase))
+        else:
+            figures_of.grants.append(GrantValue(pk, granted, value, valuation))
     return figures
-
-
-def by_person(figures: dict[tuple[int, int], YearFigures]) -> dict[int, list[YearFigures]]:
-    """Each person's years, the latest first."""
-    result: dict[int, list[YearFigures]] = defaultdict(list)
-    for (person_id, _year), figure in sorted(figures.items(), key=lambda item: -item[0][1]):
-        result[person_id].append(figure)
-    return result
 
 
 def format_rate(value: Decimal) -> str:
@@ -180,31 +193,38 @@ def not_valued_text(grant: OptionGrant) -> str:
     return not_valued_reason(grant) or "not valued: not valued yet (value it on the grant's page)"
 
 
-def valuations(entries: Iterable[GrantValue]) -> dict[int, GrantValuation]:
-    """The current valuations of these grants, by id: one query."""
-    ids = [entry.valuation_id for entry in entries if entry.valuation_id is not None]
-    if not ids:
-        return {}
-    return GrantValuation.objects.select_related("defaults").in_bulk(ids)
+def grant_notes(entries: list[tuple[str, GrantValue]]) -> list[str]:
+    """For each (holder's name, grant) pair, the grant's fair value with every input it used,
+    or why it is not valued. Two queries (the valuations, the grants not valued), and what
+    not_valued_text() reads for each grant not valued."""
+    ids = [entry.valuation_id for _, entry in entries if entry.valuation_id is not None]
+    found = GrantValuation.objects.select_related("defaults").in_bulk(ids) if ids else {}
+    missing = [entry.grant_id for _, entry in entries if entry.valuation_id is None]
+    unvalued = OptionGrant.objects.select_related("optionee").in_bulk(missing) if missing else {}
+    notes = []
+    for name, entry in entries:
+        head = (
+            f"{name}, the option granted {entry.grant_date:%Y-%m-%d} "
+            f"(fiscal year {fiscal.year_of(entry.grant_date)})"
+        )
+        valuation = found.get(entry.valuation_id or 0)
+        if valuation is None:
+            notes.append(f"{head}: {not_valued_text(unvalued[entry.grant_id])}.")
+        else:
+            notes.append(f"{head}: {valuation_text(valuation)}.")
+    return notes
 
 
-def valuation_note(entry: GrantValue, valuation: GrantValuation | None) -> str:
-    """A grant's fair value with every input it used, or why it is not valued."""
-    grant = entry.grant
-    head = (
-        f"{grant.optionee.name}, the option granted {grant.grant_date:%Y-%m-%d} "
-        f"(fiscal year {fiscal.year_of(grant.grant_date)})"
-    )
-    if valuation is None:
-        return f"{head}: {not_valued_text(grant)}."
+def valuation_text(valuation: GrantValuation) -> str:
+    """A valuation's figure and every input it used."""
     method = " (simplified method, SAB 107)" if valuation.simplified_term else ""
     return (
-        f"{head}: {valuation.shares:,} options x ${valuation.value_per_option:,.4f} = "
+        f"{valuation.shares:,} options x ${valuation.value_per_option:,.4f} = "
         f"{format_money(valuation.fair_value)}; closing price on the grant date "
         f"{format_price(valuation.closing_price)}, exercise price "
         f"{format_price(valuation.exercise_price)}, expected volatility "
         f"{format_rate(valuation.volatility)}, risk-free rate "
         f"{format_rate(valuation.risk_free_rate)}, dividend yield "
         f"{format_rate(valuation.dividend_yield)}, expected term "
-        f"{valuation.expected_term.normalize():f} years{method}; inputs: {valuation.source}."
+        f"{valuation.expected_term.normalize():f} years{method}; inputs: {valuation.source}"
     )

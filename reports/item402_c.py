@@ -10,7 +10,7 @@ from core.templatetags.money import format_proposed
 
 from . import forms
 from .base import MONEY, NA, NOT_APPROVED, NOT_RECORDED, NOT_VALUED, PROPOSED_NOTE, Column, Report
-from .figures import YearFigures, valuation_note, valuations
+from .figures import YearFigures, grant_notes
 from .neo import NamedOfficer, NamedOfficers
 
 YEARS = 3  # the fiscal year and the two before it (Item 402(c)(1))
@@ -157,14 +157,14 @@ class SummaryCompensation(Report):
             'not valued is never counted as $0: the year\'s option awards show "not valued" '
             'and its total "not recorded" until it is valued.'
         )
-        entries = [
-            entry for _, years in self.entries() for figures in years for entry in figures.grants
-        ]
-        found = valuations(entries)
-        notes += [
-            valuation_note(entry, found.get(entry.valuation_id or 0))
-            for entry in sorted(entries, key=lambda e: (e.grant.optionee.name, e.grant.grant_date))
-        ]
+        notes += grant_notes(
+            [
+                (officer.name, entry)
+                for officer, years in self.entries()
+                for figures in sorted(years, key=lambda f: f.year)
+                for entry in figures.grants
+            ]
+        )
         notes += [
             f"{markers['total']} Total: salary + bonus + stock awards + option awards + all "
             'other compensation. "n/a" (no bonus awarded or not eligible; no other '

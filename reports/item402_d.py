@@ -15,10 +15,9 @@ from .base import DATE, MONEY, PRICE, SHARES, Column, Report
 from .figures import (
     GrantValue,
     closing_on_grant_date,
+    grant_notes,
     not_valued_text,
     stock_award_value,
-    valuation_note,
-    valuations,
 )
 from .item402_f import OPTION
 from .neo import NamedOfficers
@@ -72,7 +71,7 @@ class PlanBasedAwards(Report):
         """Person id -> place in the tables' order (PEO, PFO, then by total)."""
         return {person_id: n for n, person_id in enumerate(self.named().ids)}
 
-    def grants(self) -> list[tuple[GrantValue, Decimal | None]]:
+    def grants(self) -> list[tuple[OptionGrant, GrantValue, Decimal | None]]:
         """The named officers' option grants made in the year, each with its current fair
         value and the closing price on its grant date: one query, kept."""
         if not hasattr(self, "_grants"):
@@ -89,8 +88,12 @@ class PlanBasedAwards(Report):
                 )
                 .order_by("grant_date", "pk")
             )
-            self._grants = [
-                (GrantValue(g, g.current_value, g.current_valuation_id), g.closing_price)
+            self._grants: list[tuple[OptionGrant, GrantValue, Decimal | None]] = [
+                (
+                    g,
+                    GrantValue(g.pk, g.grant_date, g.current_value, g.current_valuation_id),
+                    g.closing_price,
+                )
                 for g in grants
             ]
         return self._grants
@@ -114,7 +117,7 @@ class PlanBasedAwards(Report):
         return self._awards
 
     def committee_dates_differ(self) -> bool:
-        holdings: list[OptionGrant | StockAward] = [e.grant for e, _ in self.grants()]
+        holdings: list[OptionGrant | StockAward] = [grant for grant, _, _ in self.grants()]
         holdings += [award for award, _ in self.awards()]
         return any(_action_date(holding) is not None for holding in holdings)
 
@@ -122,8 +125,7 @@ class PlanBasedAwards(Report):
         awards = self.awards()
         rank = self.rank()
         rows = []
-        for entry, closing in self.grants():
-            grant = entry.grant
+        for grant, entry, closing in self.grants():
             below = closing is not None and grant.exercise_price < closing
             row = {
                 "name": grant.optionee.name,
@@ -176,14 +178,14 @@ class PlanBasedAwards(Report):
             "Grant date fair value (FASB ASC Topic 718): stock awards, shares x (closing "
             "price on the grant date - purchase price), rounded half up to whole dollars; "
             "options, the Black-Scholes-Merton value per option rounded half up to 4 "
-            "decimals, x the options, rounded half up to whole dollars. Each option's "
-            "assumptions are listed below, in the valuation assumptions table and on the "
+            "decimals, x the options, rounded half up to whole dollars. The inputs of each "
+            "valued option follow, and are in the valuation assumptions table and on the "
             "grant's page; an option or award not valued says why and is never counted as $0."
         )
         # The valued options' inputs (a cell not valued says why itself).
-        entries = [entry for entry, _ in self.grants() if entry.valuation_id is not None]
-        found = valuations(entries)
-        notes += [valuation_note(entry, found.get(entry.valuation_id or 0)) for entry in entries]
+        notes += grant_notes(
+            [(g.optionee.name, entry) for g, entry, _ in self.grants() if entry.value is not None]
+        )
         if self.awards():
             notes.append("RSA: restricted stock award; RSU: restricted stock unit.")
         span = f"{fiscal.year_start(year):%Y-%m-%d} to {fiscal.year_end(year):%Y-%m-%d}"

@@ -63,30 +63,35 @@ class NamedOfficers:
         }
         executives = {record.person_id for record in records if record.is_approved}
         self.roster_year: int | None = year if executives else None
+        roster: list[OfficerYear] = []
         if not executives:
             approved = OfficerYear.objects.approved()
             latest = approved.filter(fiscal_year__lt=year).order_by("-fiscal_year")
-            roster = approved.filter(fiscal_year=Subquery(latest.values("fiscal_year")[:1]))
-            found = list(roster.values_list("person_id", "fiscal_year"))
-            executives = {person_id for person_id, _ in found}
-            self.roster_year = found[0][1] if found else None
+            roster = list(
+                approved.filter(
+                    fiscal_year=Subquery(latest.values("fiscal_year")[:1])
+                ).select_related("person")
+            )
+            executives = {record.person_id for record in roster}
+            self.roster_year = roster[0].fiscal_year if roster else None
         candidates = executives | set(marked)
         # Each candidate's name and title for the year or, without a record for it (the
-        # roster of an earlier year), the latest title before it.
-        titles = {record.person_id: (record.person.name, record.title) for record in records}
-        if candidates - set(titles):
-            for person_id, name, title in (
-                OfficerYear.objects.filter(
-                    person_id__in=candidates - set(titles), fiscal_year__lte=year
-                )
-                .order_by("person_id", "-fiscal_year")
-                .values_list("person_id", "person__name", "title")
-            ):
-                titles.setdefault(person_id, (name, title))
+        # roster of an earlier year), the title of that year.
+        titles = {r.person_id: (r.person.name, r.title) for r in roster + records}
         first = year - years + 1
+        # The records of the years shown (the year's are read already), and of the roster's
+        # year, whose totals break ties in a year not yet approved.
+        known = [r for r in records + roster if r.person_id in candidates]
+        if first < year:
+            earlier = OfficerYear.objects.filter(
+                person_id__in=candidates, fiscal_year__range=(first, year - 1)
+            )
+            if roster:
+                earlier = earlier.exclude(fiscal_year=roster[0].fiscal_year)
+            known += earlier
         if self.roster_year is not None:
             first = min(first, self.roster_year)
-        self.figures = yearly_figures(candidates, first, year)
+        self.figures = yearly_figures(candidates, first, year, known)
         everyone = [
             NamedOfficer(
                 person_id=person_id,
