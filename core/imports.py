@@ -64,6 +64,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     committed: bool = False
+    # Grants valued once imported (grant-date fair value); the others say why on their page.
+    valued: int | None = None
     # Names not on record, which the import adds as new people: shown in the preview, so
     # that a misspelt name is caught before it becomes a second person.
     new_people: set[str] = field(default_factory=set)

@@ -200,10 +200,12 @@ def apply_rows(rows, result: ImportResult, *, value: bool = False, by=None) -> N
         saved.append(grant)
         result.created += 1
     if value and result.ok:
+        result.valued = 0
         for grant in saved:
             # Not valued is not an error: the grant's page says why.
             with suppress(ValidationError):
                 value_grant(grant, by=by)
+                result.valued += 1
 
 
 def import_grants(upload, commit: bool, by=None) -> ImportResult:

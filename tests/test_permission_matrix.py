@@ -64,6 +64,7 @@ EXPECTED = {
     "workspace:approvals": ({C}, {C}),
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
+    "reports:proxy-package": (READ, READ),
 }
 OPEN_TO_ANONYMOUS = {"login"}
 

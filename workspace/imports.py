@@ -68,13 +68,21 @@ def import_data(request):
         if not request.user.has_perm(perm):
             raise PermissionDenied
         commit = "commit" in request.POST
+        # Grants imported are valued, by the user who imports them.
+        extra = {"by": request.user} if kind == "grants" else {}
         try:
-            result = importer(form.cleaned_data["file"], commit=commit)
+            result = importer(form.cleaned_data["file"], commit=commit, **extra)
         except ValidationError as error:
             form.add_error("file", error)
         else:
             if result.committed:
-                messages.success(request, f"Imported {result.created} record(s): {label}.")
+                valued = ""
+                if result.valued is not None:
+                    valued = (
+                        f" {result.valued} of them valued at grant-date fair value; a grant "
+                        "not valued says why on its page."
+                    )
+                messages.success(request, f"Imported {result.created} record(s): {label}.{valued}")
             elif commit:
                 messages.error(request, "Nothing was imported: correct the rows marked below.")
     return render(

@@ -185,6 +185,11 @@ class GrantValuation(models.Model):
     from_defaults = models.CharField(
         max_length=200, blank=True, help_text="The inputs taken from the year's defaults."
     )
+    defaults_meeting = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The meeting that had approved the defaults used, as it stood then.",
+    )
     value_per_option = models.DecimalField(max_digits=16, decimal_places=4)
     fair_value = models.DecimalField(
         "aggregate grant-date fair value", max_digits=20, decimal_places=0
@@ -227,9 +232,8 @@ class GrantValuation(models.Model):
         if not self.from_defaults:
             return "all entered for the grant"
         taken = self.from_defaults.replace(",", ", ")
-        approved = ""
-        if self.defaults is not None and self.defaults.approval_meeting:
-            approved = f", approved at {self.defaults.approval_meeting}"
+        # The approval as it stood when valued: defaults reopened later keep it here.
+        approved = f", approved at {self.defaults_meeting}" if self.defaults_meeting else ""
         year = self.defaults.fiscal_year if self.defaults else fiscal.year_of(self.grant_date)
         rest = (
             ""
@@ -302,6 +306,7 @@ def plan_valuation(grant: OptionGrant, defaults: ValuationDefaults | None | bool
         simplified_term=simplified,
         defaults=defaults if taken else None,
         from_defaults=",".join(LABELS[name] for name in taken),
+        defaults_meeting=defaults.approval_meeting if taken and defaults else "",
     )
     inputs = valuing.Inputs(
         price=closing,

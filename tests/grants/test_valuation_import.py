@@ -118,3 +118,22 @@ def test_rows_of_one_grant_must_agree_on_its_assumptions():
     assert [(e.row, e.column) for e in result.errors] == [(3, "volatility")]
     assert "Differs from row 2 of the same grant." in result.errors[0].message
     assert not OptionGrant.objects.exists()
+
+
+def test_the_import_page_values_as_the_importing_admin_and_says_how_many(client_for):
+    from workspace.models import Change
+
+    StockPrice.objects.create(date=date(2006, 3, 1), price=Decimal("42"))
+    client = client_for("compadmin")
+    file = csv(row(), row(",,,", name="Roger A. Williams"))
+    response = client.post(
+        "/imports/", {"kind": "grants", "file": file, "commit": "1"}, follow=True
+    )
+    text = response.content.decode()
+    assert "Imported 2 record(s)" in text
+    assert "1 of them valued at grant-date fair value" in text
+    valuation = GrantValuation.objects.get()
+    assert valuation.valued_by.username == "compadmin"
+    # The valuation is in the change history, under the grant, by the admin.
+    logged = Change.objects.get(record_type="grants.grantvaluation")
+    assert logged.user_name == "compadmin" and logged.owner_id == valuation.grant_id

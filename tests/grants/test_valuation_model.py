@@ -214,3 +214,11 @@ def test_a_june_year_end_values_a_july_grant_with_the_next_years_defaults(db):
     assert plan_valuation(grant).problem.endswith("for 2006")
     approved_defaults(year=2006)
     assert value_grant(grant).defaults.fiscal_year == 2006
+
+
+def test_a_valuation_keeps_the_approval_it_used_after_the_defaults_are_reopened(grant, price):
+    defaults = approved_defaults()
+    valuation = value_grant(grant)
+    defaults.return_to_proposed(by="the chair", reason="new volatility study")
+    valuation.refresh_from_db()
+    assert valuation.source.endswith("approved at Compensation Committee, 2006-01-05")

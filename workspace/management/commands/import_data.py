@@ -65,6 +65,11 @@ class Command(BaseCommand):
                     f"Imported {result.created} record(s) from {rows} row(s): {label}."
                 )
             )
+            if result.valued is not None:
+                self.stdout.write(
+                    f"Valued {result.valued} of them at grant-date fair value; "
+                    f"`manage.py fair_value --grant ID` says why another is not."
+                )
         else:
             self.stdout.write(
                 f"Preview: every row is valid; {result.created} record(s) from {rows} row(s) "
