@@ -19,6 +19,7 @@ from grants.models import (
 )
 
 from . import forms
+from .assumptions import FairValueAssumptions
 from .base import (
     DATE,
     MONEY,
@@ -351,5 +352,6 @@ REPORTS: dict[str, type[Report]] = {
         SummaryCompensation,
         VestingScheduleReport,
         PlanPool,
+        FairValueAssumptions,
     )
 }

@@ -31,6 +31,7 @@ REPORT_PARAMS = {
     "summary-compensation": {"year": 2006},
     "vesting-schedule": {},
     "plan-pool": {"as_of": "2016-01-01"},
+    "fair-value-assumptions": {"year": 2006},
 }
 OPTIONS = {"year": "--year", "bonus_year": "--bonus-year", "as_of": "--as-of", "price": "--price"}
 

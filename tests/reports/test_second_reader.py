@@ -20,7 +20,8 @@ import pytest
 from django.conf import settings
 
 from compensation.models import Person
-from grants.models import StockPrice
+from grants.models import StockPrice, ValuationDefaults, value_grant
+from reports.assumptions import PER_OPTION, PERCENT
 from reports.base import DATE, MONEY, PRICE, SHARES, Column
 from reports.definitions import REPORTS
 from reports.exports import csv_lines, write_xlsx
@@ -30,6 +31,7 @@ from tests.factories import (
     PersonFactory,
     RegistrationPeriodFactory,
     StockPlanFactory,
+    UserFactory,
     make_grant,
 )
 
@@ -42,6 +44,7 @@ PARAMETERS = {
     "summary-compensation": {"year": "2006"},
     "vesting-schedule": {},
     "plan-pool": {"as_of": "2007-06-30"},
+    "fair-value-assumptions": {"year": "2006"},
 }
 # LibreOffice's CSV filter: separator, quote, UTF-8, from line 1, no column types,
 # en-US, quote every text cell, (import only), save cell contents as shown.
@@ -134,6 +137,8 @@ def as_shown(column: Column, csv_value: str) -> str:
         return f"{number:,.0f}"
     if column.kind == MONEY:
         return f"${number.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    if column.kind == PER_OPTION:
+        return f"${number.quantize(Decimal('0.0001'), ROUND_HALF_UP):,}"
     if column.kind == PRICE:
         places = min(4, max(2, -number.normalize().as_tuple().exponent))
         return f"${number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,}"
@@ -208,6 +213,15 @@ def company():
         optionee=PersonFactory(name="Line Employee"), plan=plan, grant_date=date(2006, 5, 13)
     )
     ceo_grant.exercise(5_000, date(2007, 3, 5))
+    # Fiscal 2006's valuation defaults, approved; the CEO's grant valued with them.
+    defaults = ValuationDefaults.objects.create(
+        fiscal_year=2006,
+        volatility=Decimal("0.6125"),
+        risk_free_rate=Decimal("0.045125"),
+        dividend_yield=Decimal("0"),
+    )
+    defaults.approve(by=UserFactory(username="chair"), meeting="Meeting 2006-02-15")
+    value_grant(ceo_grant)
     Person.objects.filter(pk=counsel.pk).update(
         terminated_on=date(2007, 2, 1), termination_reason=Person.TerminationReason.OTHER
     )
@@ -261,6 +275,14 @@ def test_libreoffice_reads_every_excel_export_with_the_csv_exports_values(
                 )
                 if value == "":
                     assert kind == "empty" and read == "", f"{where}, expected nothing"
+                elif r in data_rows and column.kind == PERCENT and value.endswith("%"):
+                    # A rate: the number (0.35) in the cell, shown as the CSV's "35.00%".
+                    assert kind == "number", f"{where}, expected the rate {value}"
+                    # LibreOffice writes a percentage cell's value as a percentage.
+                    percent = Decimal(read[:-1]) if read.endswith("%") else Decimal(read) * 100
+                    assert percent == Decimal(value[:-1]), f"{where}: {value}"
+                    assert text == value, f"{where}, shown as {text!r}"
+                    kinds_seen.add(PERCENT)
                 elif is_number:
                     assert kind == "number", f"{where}, expected the number {value}"
                     assert same_number(column, read, value), f"{where}, expected {value}"
@@ -270,7 +292,7 @@ def test_libreoffice_reads_every_excel_export_with_the_csv_exports_values(
                     assert kind == "text" and read == text == value, f"{where}, expected {value!r}"
                     kinds_seen.add("text")
             assert len(cells) == len(want), f"{name} row {r}: cells past the CSV's: {cells}"
-    assert kinds_seen >= {"text", SHARES, MONEY, PRICE, DATE}
+    assert kinds_seen >= {"text", SHARES, MONEY, PRICE, DATE, PERCENT, PER_OPTION}
 
 
 def test_a_missing_libreoffice_fails_under_ci_and_skips_elsewhere(monkeypatch):
