@@ -172,6 +172,11 @@ class SummaryCompensation(Report):
             'yearly record for the year) or "not valued" makes the total "not recorded".',
             NOT_KEPT,
         ]
+        if "stock_awards" not in markers:
+            notes.append(
+                "Stock awards: no restricted stock award or unit was granted to these officers "
+                "in the years shown, so the column is left out (Item 402(a)(5))."
+            )
         if getattr(self, "_proposed", False):
             notes.append(f'{PROPOSED_NOTE} A row with a proposal has no total: "{NOT_APPROVED}".')
         return notes

@@ -287,6 +287,11 @@ class OutstandingEquityAwards(Report):
         notes = list(getattr(self, "_notes", []))
         if getattr(self, "_price_note", ""):
             notes.append(self._price_note)
+        if not self.awards():
+            notes.append(
+                "Stock awards: these officers hold no restricted stock award or unit not "
+                "vested at the date, so those columns are left out (Item 402(a)(5))."
+            )
         notes.append(
             self.named().short_footnote(f"the fiscal year of {self.params['as_of']:%Y-%m-%d}")
         )

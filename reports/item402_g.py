@@ -200,6 +200,11 @@ class OptionExercises(Report):
                     "No closing price is recorded on or before the date of some vestings; "
                     "their value is left out until a price is entered."
                 )
+        if not self.has_vestings():
+            notes.append(
+                "Stock vested: no restricted stock award or unit of these officers vested in "
+                "the year, so those columns are left out (Item 402(a)(5))."
+            )
         year = self.params["year"]
         span = f"{fiscal.year_start(year):%Y-%m-%d} to {fiscal.year_end(year):%Y-%m-%d}"
         notes.append(self.named().short_footnote(span))

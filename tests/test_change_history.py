@@ -4,6 +4,7 @@ choices by label, times in the company's time zone; a fixed number of queries a 
 
 import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -36,7 +37,7 @@ def test_a_grant_and_its_installments_name_the_holder():
     first = installments.order_by("subject").first()
     assert first.subject.startswith("Dean Bogues's option grant of 2005-07-13: installment")
     assert first.owner_type == "grants.optiongrant" and first.owner_id == grant.pk
-    assert ["shares", "2500"] in first.details
+    assert ["shares", "2,500"] in first.details
 
 
 def test_an_exercise_names_the_grant_and_the_holder():
@@ -185,4 +186,45 @@ def test_a_deleted_record_shows_its_values():
     record = OfficerYearFactory(person=PersonFactory(name="Mary Reed"), base_salary=123_456)
     OfficerYear.objects.get(pk=record.pk).delete()
     entry = Change.objects.get(record_type="compensation.officeryear", action="-")
-    assert ["base salary", "123456.00"] in entry.details
+    assert ["base salary", "$123,456"] in entry.details
+
+
+def test_rates_read_as_percentages_and_a_save_without_a_change_is_not_logged():
+    from grants.models import ValuationDefaults
+
+    defaults = ValuationDefaults.objects.create(
+        fiscal_year=2006, volatility=Decimal("0.75"), risk_free_rate=Decimal("0.045125")
+    )
+    added = Change.objects.get(record_type="grants.valuationdefaults")
+    assert ["expected volatility", "75.00%"] in added.details
+    assert ["risk-free rate", "4.5125%"] in added.details
+    defaults.save()  # nothing changed
+    assert Change.objects.filter(record_type="grants.valuationdefaults").count() == 1
+    defaults.volatility = Decimal("0.6")
+    defaults.save()
+    changed = Change.objects.get(record_type="grants.valuationdefaults", action="~")
+    assert changed.details == [["expected volatility", "75.00%", "60.00%"]]
+
+
+def test_a_filter_with_an_error_is_not_applied_and_says_so(client_for):
+    many_changes(2)
+    client = client_for("auditor")
+    response = client.get("/history/", {"start": "2026-12-07", "end": "2026-12-01"})
+    html = response.content.decode()
+    assert "The end date must be on or after the start date." in html
+    assert "Correct the filter above" in html and "_export=csv" not in html
+    # Nor does an export go out under a filter that was not applied.
+    refused = client.get("/history/", {"start": "not a date", "_export": "csv"})
+    assert refused["Content-Type"].startswith("text/html")
+
+
+def test_the_export_names_its_filters_as_the_page_does():
+    from workspace.history import ChangeList
+
+    chair = UserFactory(username="chair", first_name="Carl", last_name="Berg")
+    report = ChangeList({"kind": "grants.grantvaluation", "action": "~", "user": chair, "q": ""})
+    assert report.parameters() == [
+        ("Kind of record", "grant valuation"),
+        ("What was done", "changed"),
+        ("User", "Carl Berg"),
+    ]

@@ -22,7 +22,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
+from core.templatetags.money import format_money, format_price, format_shares
+from grants.templatetags.valuation import format_rate
+
 from .models import Change
+
+# Decimals kept as rates (0.35 is 35%), shown as percentages.
+RATES = {"volatility", "risk_free_rate", "dividend_yield", "withholding_rate"}
 
 BATCH = 1000
 
@@ -64,12 +70,18 @@ class Kind:
     subject: Callable[[Any], str]
     person: str = ""  # the path to the person, e.g. "grant__optionee"
     owner: tuple[str, str] | None = None  # (owner's record type, the link's attname)
+    # A change to a many-to-many field (the yearly record's footnotes) writes a history
+    # record whose own fields did not change: kept, though it shows no field.
+    many_to_many: bool = False
 
 
 KINDS: dict[str, Kind] = {
     "compensation.person": Kind((), lambda r: r.name),
     "compensation.officeryear": Kind(
-        ("person",), lambda r: f"{_name(r.person)}: record for fiscal {r.fiscal_year}", "person"
+        ("person",),
+        lambda r: f"{_name(r.person)}: record for fiscal {r.fiscal_year}",
+        "person",
+        many_to_many=True,
     ),
     "compensation.footnote": Kind((), lambda r: f"Footnote ({r.marker})"),
     "grants.stockplan": Kind((), lambda r: r.name),
@@ -157,7 +169,17 @@ def shown(row, field) -> str:
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
     if isinstance(value, Decimal):
+        if field.name in RATES:
+            return format_rate(value)
+        if field.decimal_places == 2:
+            return format_money(value)  # salaries, bonuses, amounts
+        if field.decimal_places == 4:
+            return format_price(value)  # prices per share
+        if field.decimal_places == 0:
+            return f"${value:,}"  # whole-dollar values (a grant's fair value)
         return format(value, "f")
+    if isinstance(value, int) and "shares" in field.name:
+        return format_shares(value)
     return str(value)
 
 
@@ -218,6 +240,10 @@ def record(historical_model, rows: Iterable) -> None:
     verbose = str(historical_model.instance_type._meta.verbose_name)
     changes = []
     for row in rows:
+        details = _details(row, previous.get(row.history_id), fields)
+        unchanged = row.history_type == "~" and not details and not row.history_change_reason
+        if unchanged and not kind.many_to_many and row.history_id in previous:
+            continue  # saved without a change: nothing to audit
         person = _follow(row, kind.person) if kind.person else None
         if label == "compensation.person":
             person = row.name
@@ -236,7 +262,7 @@ def record(historical_model, rows: Iterable) -> None:
                 owner_type=kind.owner[0] if kind.owner else "",
                 owner_id=getattr(row, kind.owner[1]) if kind.owner else None,
                 reason=row.history_change_reason or "",
-                details=_details(row, previous.get(row.history_id), fields),
+                details=details,
             )
         )
     Change.objects.bulk_create(changes, batch_size=BATCH, ignore_conflicts=True)

@@ -150,7 +150,23 @@ class ChangeList(Report):
             }
 
     def parameters(self) -> list[tuple[str, str]]:
-        return [(label, value) for label, value in super().parameters() if value]
+        """The filters applied, as the page's form shows them."""
+        form = HistoryFilterForm()
+        shown = []
+        for key, value in self.params.items():
+            if value in (None, ""):
+                continue
+            field = form.fields[key]
+            if key == "kind":
+                value = dict(kind_choices()).get(value, value)
+            elif key == "action":
+                value = Change.Action(value).label
+            elif key == "user":
+                value = field.label_from_instance(value)  # type: ignore[attr-defined]
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            shown.append((str(field.label), str(value)))
+        return shown
 
 
 def history_index(request):
@@ -159,7 +175,7 @@ def history_index(request):
     form = HistoryFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     export = request.GET.get("_export")
-    if export in ("csv", "xlsx"):
+    if export in ("csv", "xlsx") and not (form.is_bound and form.errors):
         return export_response(ChangeList(data), export)
     page = Paginator(filtered(data), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -168,7 +184,12 @@ def history_index(request):
     return render(
         request,
         "workspace/history_index.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "unfiltered": form.is_bound and not form.is_valid(),
+        },
     )
 
 

@@ -3,6 +3,7 @@ fiscal year, as one workbook (a sheet each) or one PDF (a section each); and the
 assumptions table itself, on a company whose valuations are worked out by hand."""
 
 import io
+import os
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -246,6 +247,10 @@ def test_the_command_writes_the_package(company, tmp_path, monkeypatch):
     )
     assert load_workbook(tmp_path / "p.xlsx", read_only=True).sheetnames == SHEETS
     assert "Wrote Proxy Package" in out.getvalue()
+    # Readable as any new file is (the umask), not by its owner only.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "p.xlsx").stat().st_mode & 0o777 == 0o666 & ~umask
     # A folder, or no --output: the package's own file name.
     call_command(
         "export_report",

@@ -66,7 +66,8 @@ def test_402f_footnote_lists_every_installment_after_year_end_whatever_comes_lat
         return f"(1) Unexercisable shares of the option granted 2005-07-13 vest: {vesting}."
 
     before = auditor_client.get(OEA).context["footnotes"]
-    assert before[0] == expected(date.max) and len(before) == 2  # and who is named
+    # And that no stock award is held, and who is named.
+    assert before[0] == expected(date.max) and len(before) == 3
     person = seed_grant.optionee
     person.terminated_on, person.termination_reason = date(2008, 2, 1), "other"
     record_end_of_service(person)

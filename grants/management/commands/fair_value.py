@@ -4,6 +4,7 @@ import copy
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from core import fiscal
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         valuation = None if overrides else current_valuation(grant)
         filled: set[str] = set()
         if valuation is not None:
-            when = f"{valuation.valued_at:%Y-%m-%d %H:%M}"
+            when = f"{timezone.localtime(valuation.valued_at):%Y-%m-%d %H:%M %Z}"
             heading = f"Current valuation, made {when}" + (
                 f" by {valuation.valued_by}." if valuation.valued_by else "."
             )

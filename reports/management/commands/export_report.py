@@ -108,6 +108,11 @@ def write_whole(output: Path, write) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             write(file)
+        # mkstemp makes the file readable by its owner only; a report is written with the
+        # permissions any new file gets (the umask), as the PDF and CSV are.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
