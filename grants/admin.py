@@ -143,6 +143,20 @@ def valuations_list(valuations) -> str:
 VALUATIONS_SHOWN = 50
 
 
+class ListedOnly:
+    """An admin that lists and shows records kept by the app itself (valuations, confirmed
+    vestings), which nobody adds, changes or deletes here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ValuationDefaults)
 class ValuationDefaultsAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
     """Admins enter proposed defaults; the committee approves them in the app (an approval
@@ -189,7 +203,7 @@ class ValuationDefaultsAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin)
 
 
 @admin.register(GrantValuation)
-class GrantValuationAdmin(ReadOnlyHistoryAdmin):
+class GrantValuationAdmin(ListedOnly, ReadOnlyHistoryAdmin):
     """Valuations are made by value_grant() and never changed: the list reads them."""
 
     list_display = ("grant", "valued_at", "valued_by", "value_per_option", "fair_value")
@@ -199,15 +213,6 @@ class GrantValuationAdmin(ReadOnlyHistoryAdmin):
     readonly_fields = ("grant", "grant_date", "shares", "expiration_date", "defaults") + (
         VALUATION_FIELDS
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OptionGrant)
@@ -441,7 +446,7 @@ class StockAwardAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(AwardVesting)
-class AwardVestingAdmin(ReadOnlyHistoryAdmin):
+class AwardVestingAdmin(ListedOnly, ReadOnlyHistoryAdmin):
     """Vestings are confirmed through StockAward.confirm_vesting() and never edited here."""
 
     list_display = (
@@ -456,12 +461,3 @@ class AwardVestingAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("award__recipient__name",)
     list_select_related = ("award__recipient", "confirmed_by")
     date_hierarchy = "vest_date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

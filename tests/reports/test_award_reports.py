@@ -1,19 +1,8 @@
 """Issue 15, the reports (DOMAIN.md §3, §4, §5 and §6): restricted stock awards and units in
 402(f), 402(g), 402(d), 402(c), the vesting schedule, the plan pool and the officer review,
-with figures computed by hand from the small company below.
+with figures computed by hand.
 
-The company (2000 Stock Option Plan, 10,000,000 shares reserved):
-- Alice Able: an option of 10,000 shares at $2.99 granted 2005-07-13 (2,500 a year from
-  2005-07-13; 2,500 exercised 2007-03-01), and an RSA of 4,000 shares at $0 granted
-  2006-03-01 (1,000 on 2007-03-01, 2008-03-01, 2009-03-01, 2010-03-01).
-- Bob Baker: an RSU of 3,000 units at $0 granted 2006-06-01 (1,000 on 2006-12-01,
-  2007-06-01, 2008-06-01). No closing price is recorded on 2006-06-01.
-- Carol Cole: an RSA of 2,000 shares at $1.00 granted 2006-01-10 (1,000 on 2006-07-10 and
-  2007-07-10); her service ends 2007-01-15, forfeiting the 2007-07-10 installment.
-Closing prices: 2006-01-10 $2.50; 2006-03-01 $3.00; 2006-07-10 $3.50; 2006-12-29 $4.00;
-2007-03-01 $4.20; 2007-06-01 $5.00.
-Confirmed vestings: Carol 2006-07-10, Bob 2006-12-01 (400 withheld), Alice 2007-03-01, Bob
-2007-06-01.
+The company is in tests/reports/conftest.py (its docstring gives the figures).
 """
 
 from datetime import date
