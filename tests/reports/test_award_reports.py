@@ -1,5 +1,5 @@
 """Issue 15, the reports (DOMAIN.md §3, §4, §5 and §6): restricted stock awards and units in
-402(f), 402(g), 402(d), 402(c), the vesting schedule, the plan pool and the officer review,
+402(f), 402(g), 402(d) and 402(c) (the other reports: test_award_reports_pages.py),
 with figures computed by hand.
 
 The company is in tests/reports/conftest.py (its docstring gives the figures).
