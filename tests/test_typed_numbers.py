@@ -48,3 +48,27 @@ def test_the_box_is_text_that_phones_open_with_a_number_pad():
     assert 'type="text"' in html
     assert 'inputmode="decimal"' in html
     assert 'inputmode="numeric"' in str(PriceForm()["shares"])
+
+
+@pytest.mark.django_db
+def test_a_stock_price_typed_with_a_dollar_sign_is_saved(client_for):
+    from grants.models import StockPrice
+
+    client = client_for("compadmin")
+    response = client.post("/grants/prices/new/", {"date": "2006-03-01", "price": "$5.00"})
+    assert response.status_code == 302
+    assert StockPrice.objects.get().price == Decimal("5.00")
+    refused = client.post("/grants/prices/new/", {"date": "2006-03-02", "price": "five"})
+    assert "Enter a number." in refused.content.decode()
+    assert StockPrice.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_officer_review_asks_for_a_correction_rather_than_saying_no_records(client_for):
+    from tests.factories import OfficerYearFactory
+
+    OfficerYearFactory(approved=True)
+    page = client_for("committee").get("/compensation/review/", {"price": "abc"})
+    html = page.content.decode()
+    assert "No officer records" not in html
+    assert "Correct what is marked above to see the officers." in html

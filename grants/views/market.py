@@ -3,12 +3,14 @@
 import django_tables2 as tables
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.forms import modelform_factory
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
 from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin
 from django_tables2 import SingleTableView
 
+from core.forms import bounded_number_formfield
 from core.tables import DateColumn, EditLinkColumn
 from core.templatetags.money import format_price
 
@@ -66,6 +68,12 @@ class StockPriceEdit(
     success_url = reverse_lazy("grants:prices")
     success_message = "Saved the price of %(date)s."
     extra_context = {"kind": "stock price"}
+
+    def get_form_class(self):
+        # The price reads as people type it ("$5.00", "1,000"), bounded in length.
+        return modelform_factory(
+            StockPrice, fields=self.fields, formfield_callback=bounded_number_formfield
+        )
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
