@@ -6,10 +6,10 @@ aggregate value, and where the inputs came from; a grant not valued says why and
 no figures. A proxy's footnote to the option awards column is written from it."""
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 
 from core import fiscal
 from grants.models import GrantValuation, OptionGrant, current_fair_value, not_valued_reason
+from grants.templatetags.valuation import format_per_option, format_rate
 
 from . import forms
 from .base import DATE, MONEY, PRICE, SHARES, Column, Report
@@ -19,22 +19,6 @@ from .neo import NamedOfficers
 # number format in Excel and their text in CSV.
 PERCENT = "percent"  # a rate kept as a decimal (0.35), shown as 35.00%
 PER_OPTION = "per_option"  # a value per option in dollars, always to 4 decimals
-
-PERCENT_PLACES = 4  # the rates are kept to 6 decimals: 0.045125 is 4.5125%
-
-
-def format_percent(rate: Decimal | int) -> str:
-    """0.35 -> "35.00%", 0.045125 -> "4.5125%": two decimals at least, up to four as kept."""
-    percent = (Decimal(rate) * 100).normalize()
-    exponent = percent.as_tuple().exponent
-    assert isinstance(exponent, int)  # a kept rate is a finite number
-    places = min(PERCENT_PLACES, max(2, -exponent))
-    percent = percent.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{percent:,.{places}f}%"
-
-
-def format_per_option(value: Decimal) -> str:
-    return f"${Decimal(value):,.4f}"
 
 
 class FigureColumn(Column):
@@ -48,7 +32,7 @@ class FigureColumn(Column):
         if value is None or isinstance(value, str):
             return super().display(value)
         if self.kind == PERCENT:
-            return format_percent(value)
+            return format_rate(value)
         if self.kind == PER_OPTION:
             return format_per_option(value)
         return super().display(value)

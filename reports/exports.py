@@ -11,8 +11,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from grants.templatetags.valuation import format_rate
+
 from . import xlsx
-from .assumptions import PER_OPTION, PERCENT, format_percent
+from .assumptions import PER_OPTION, PERCENT
 from .base import DATE, MONEY, PRICE, SHARES, Column, Report
 
 XLSX_STYLES = {
@@ -84,7 +86,7 @@ def plain(value, kind: str = ""):
         return value.isoformat()
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         if kind == PERCENT:
-            return format_percent(value)
+            return format_rate(value)
         if kind == PER_OPTION:
             return f"{Decimal(value):.4f}"
         if kind == PRICE:

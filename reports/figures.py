@@ -12,7 +12,7 @@ from django.db.models import CharField, DecimalField, F, IntegerField, OuterRef,
 
 from compensation.models import OfficerYear
 from core import fiscal
-from core.templatetags.money import format_money, format_price, round_half_up
+from core.templatetags.money import format_money, format_price
 from grants import fair_value
 from grants.models import (
     GrantValuation,
@@ -22,6 +22,7 @@ from grants.models import (
     current_fair_value,
     not_valued_reason,
 )
+from grants.templatetags.valuation import format_rate
 
 from .base import NOT_APPROVED, NOT_RECORDED
 
@@ -176,15 +177,6 @@ def yearly_figures(
         else:
             figures_of.grants.append(GrantValue(pk, granted, value, valuation))
     return figures
-
-
-def format_rate(value: Decimal) -> str:
-    """A decimal rate as a percentage with 2 to 4 decimals: 0.1 is "10.00%"."""
-    percent = value.scaleb(2)
-    exponent = percent.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)  # a stored rate is finite
-    places = min(4, max(2, -exponent))
-    return f"{round_half_up(percent, Decimal(1).scaleb(-places)):,.{places}f}%"
 
 
 def not_valued_text(grant: OptionGrant) -> str:

@@ -70,18 +70,12 @@ class Kind:
     subject: Callable[[Any], str]
     person: str = ""  # the path to the person, e.g. "grant__optionee"
     owner: tuple[str, str] | None = None  # (owner's record type, the link's attname)
-    # A change to a many-to-many field (the yearly record's footnotes) writes a history
-    # record whose own fields did not change: kept, though it shows no field.
-    many_to_many: bool = False
 
 
 KINDS: dict[str, Kind] = {
     "compensation.person": Kind((), lambda r: r.name),
     "compensation.officeryear": Kind(
-        ("person",),
-        lambda r: f"{_name(r.person)}: record for fiscal {r.fiscal_year}",
-        "person",
-        many_to_many=True,
+        ("person",), lambda r: f"{_name(r.person)}: record for fiscal {r.fiscal_year}", "person"
     ),
     "compensation.footnote": Kind((), lambda r: f"Footnote ({r.marker})"),
     "grants.stockplan": Kind((), lambda r: r.name),
@@ -238,11 +232,14 @@ def record(historical_model, rows: Iterable) -> None:
     if previous:
         prefetch_related_objects(list(previous.values()), *links)
     verbose = str(historical_model.instance_type._meta.verbose_name)
+    # A change to a many-to-many field (a yearly record's footnotes) writes a history record
+    # whose own fields did not change: kept, though it shows no field.
+    many_to_many = bool(getattr(historical_model, "_history_m2m_fields", ()))
     changes = []
     for row in rows:
         details = _details(row, previous.get(row.history_id), fields)
         unchanged = row.history_type == "~" and not details and not row.history_change_reason
-        if unchanged and not kind.many_to_many and row.history_id in previous:
+        if unchanged and not many_to_many and row.history_id in previous:
             continue  # saved without a change: nothing to audit
         person = _follow(row, kind.person) if kind.person else None
         if label == "compensation.person":

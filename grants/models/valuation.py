@@ -132,26 +132,23 @@ class ValuationDefaults(models.Model):
 
 
 class GrantValuationQuerySet(models.QuerySet):
-    def current_for(self, outer: str = "pk") -> "GrantValuationQuerySet":
-        """The valuations that still describe the grant at OuterRef(outer): its grant date,
-        shares, exercise price and expiration date unchanged since; newest first."""
+    def current_for(self) -> "GrantValuationQuerySet":
+        """The valuations that still describe the option grant being annotated (OuterRef):
+        its grant date, shares, exercise price and expiration date unchanged since; newest
+        first."""
         return self.filter(
-            grant=OuterRef(outer),
-            grant_date=OuterRef(f"{_prefix(outer)}grant_date"),
-            shares=OuterRef(f"{_prefix(outer)}shares"),
-            exercise_price=OuterRef(f"{_prefix(outer)}exercise_price"),
-            expiration_date=OuterRef(f"{_prefix(outer)}expiration_date"),
+            grant=OuterRef("pk"),
+            grant_date=OuterRef("grant_date"),
+            shares=OuterRef("shares"),
+            exercise_price=OuterRef("exercise_price"),
+            expiration_date=OuterRef("expiration_date"),
         ).order_by("-valued_at", "-pk")
 
 
-def _prefix(outer: str) -> str:
-    return "" if outer == "pk" else outer.removesuffix("_id").removesuffix("id") + "__"
-
-
-def current_fair_value(field: str = "fair_value", outer: str = "pk") -> Subquery:
+def current_fair_value(field: str = "fair_value") -> Subquery:
     """A Subquery of the grant's current valuation's `field` (None when not valued), for
     annotating option grants."""
-    return Subquery(GrantValuation.objects.current_for(outer).values(field)[:1])
+    return Subquery(GrantValuation.objects.current_for().values(field)[:1])
 
 
 class GrantValuation(models.Model):

@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -35,7 +34,7 @@ from ..models import (
     StockPrice,
 )
 from ..tables import AwardTable
-from .entry import enter_with_installments
+from .entry import approve_and_return, enter_with_installments
 from .grants import installment_states
 from .paging import FiguresPerPagePaginator
 
@@ -196,16 +195,7 @@ def approve_award(request, pk: int):
         "grants.approve_stockaward",
         pk=pk,
     )
-    try:
-        award.approve(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Approved the board's authorization of {award}.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = award.get_absolute_url()
-    return redirect(target)
+    return approve_and_return(request, award)
 
 
 # --- Vestings awaiting confirmation ---------------------------------------------------------

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import submissions
 
@@ -89,3 +90,19 @@ def generated_installments(form, schedule: VestingScheduleForm, missing_shares: 
     )
     formset.extra = 0
     return formset
+
+
+def approve_and_return(request, holding):
+    """The committee approves the board's authorization of a grant or an award: a message
+    either way, then back to the page the approval was made from (the queue's page, if
+    it is on this site) or to the record's own page."""
+    try:
+        holding.approve(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Approved the board's authorization of {holding}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = holding.get_absolute_url()
+    return redirect(target)

@@ -1,11 +1,7 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -30,7 +26,7 @@ from ..models import (
 )
 from ..models.ledger import VestingLedger
 from ..tables import GrantTable, status_badge
-from .entry import enter_with_installments
+from .entry import approve_and_return, enter_with_installments
 from .paging import FiguresPerPagePaginator
 from .valuation import fair_value_context, value_after_entry
 
@@ -213,13 +209,4 @@ def create_grant(request):
 @permission_required("grants.approve_optiongrant", raise_exception=True)
 def approve_grant(request, pk: int):
     grant = get_object_for_user(request.user, OptionGrant, "grants.approve_optiongrant", pk=pk)
-    try:
-        grant.approve(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Approved the board's authorization of {grant}.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = grant.get_absolute_url()
-    return redirect(target)
+    return approve_and_return(request, grant)

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from grants.models import StockPrice, ValuationDefaults, value_grant
-from reports.assumptions import FairValueAssumptions, format_percent
+from grants.templatetags.valuation import format_rate
+from reports.assumptions import FairValueAssumptions
 from reports.exports import csv_lines
 from reports.package import ProxyPackage
 from tests.factories import OfficerYearFactory, PersonFactory, UserFactory, make_grant
@@ -97,12 +98,12 @@ def company(db):
 
 
 def test_percentages_show_the_recorded_decimals_as_percent():
-    assert format_percent(Decimal("0.35")) == "35.00%"
-    assert format_percent(Decimal("0.350000")) == "35.00%"
-    assert format_percent(Decimal("0.045125")) == "4.5125%"
-    assert format_percent(Decimal("0.0125")) == "1.25%"
-    assert format_percent(Decimal("0")) == "0.00%"
-    assert format_percent(Decimal("1.234567")) == "123.4567%"
+    assert format_rate(Decimal("0.35")) == "35.00%"
+    assert format_rate(Decimal("0.350000")) == "35.00%"
+    assert format_rate(Decimal("0.045125")) == "4.5125%"
+    assert format_rate(Decimal("0.0125")) == "1.25%"
+    assert format_rate(Decimal("0")) == "0.00%"
+    assert format_rate(Decimal("1.234567")) == "123.4567%"
 
 
 def test_the_assumptions_table_lists_the_officers_grants_of_three_fiscal_years(company):
