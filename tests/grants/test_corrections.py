@@ -70,11 +70,17 @@ def exercises_402g(year: str) -> list:
     ]
 
 
+def exercisable_402f(year: str) -> list:
+    report = REPORTS["outstanding-equity-awards"].from_data({"year": year})
+    return [r["exercisable"] for r in report.rows()]
+
+
 def test_a_reversed_exercise_counts_nowhere_for_any_date(grant):
     before = {on: figures(grant.pk, on) for on in (date(2006, 8, 1), date(2006, 12, 31))}
     assert before[date(2006, 12, 31)][0] == 2_500 and before[date(2006, 12, 31)][4] == 2_500
     assert pool("2006-12-31")["exercised"] == 2_500
     assert exercises_402g("2006") == [("Alice Able", 2_500)]
+    assert exercisable_402f("2006") == [2_500]  # 5,000 vested less 2,500 exercised
 
     admin = UserFactory(username="reverser")
     Exercise.objects.get().reverse(by=admin, reason="Typed on the wrong grant")
@@ -89,6 +95,7 @@ def test_a_reversed_exercise_counts_nowhere_for_any_date(grant):
         assert status == sql_status == "active"
     assert pool("2006-12-31")["exercised"] == 0
     assert exercises_402g("2006") == []
+    assert exercisable_402f("2006") == [5_000]
     # Both entries kept: the exercise stays, with the correction on it.
     exercise = Exercise.objects.get()
     assert exercise.shares == 2_500 and exercise.reversal_reason == "Typed on the wrong grant"
@@ -371,3 +378,11 @@ def test_a_withdrawal_with_a_bad_reason_saves_nothing(terminated, client_for, re
     assert response.status_code == 400 and message in response.content.decode()
     person.refresh_from_db()
     assert person.terminated_on == date(2007, 2, 1)
+
+
+def test_the_admin_site_shows_the_reversal_read_only(grant, client_for):
+    exercise = Exercise.objects.get()
+    exercise.reverse(by=UserFactory(username="chief-admin"), reason="Duplicate of no. 2")
+    html = client_for(ADMIN).get(f"/admin/grants/exercise/{exercise.pk}/change/").content.decode()
+    assert "Duplicate of no. 2" in html and "chief-admin" in html
+    assert 'name="reversal_reason"' not in html
