@@ -103,6 +103,11 @@ class Person(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("compensation:person", args=[self.pk])
 
+    if TYPE_CHECKING:
+        # Read by django-simple-history when the record is saved: the change's reason
+        # (an end of service withdrawn says who and why).
+        _change_reason: str
+
 
 class OfficerYearQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> "OfficerYearQuerySet":

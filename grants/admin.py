@@ -83,6 +83,9 @@ class ExerciseInline(admin.TabularInline):
         "aggregate_price",
         "fair_market_value",
         "spread",
+        "reversed_at",
+        "reversed_by",
+        "reversal_reason",
     )
     readonly_fields = fields
 
@@ -293,7 +296,7 @@ class OptionGrantAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             rows = form.rows()
             try:
-                if grant.exercises.exists():
+                if grant.exercises.filter(reversed_at__isnull=True).exists():
                     raise ValidationError(
                         "This grant has exercises: its installments are kept as they are."
                     )
@@ -330,8 +333,9 @@ class ExerciseAdmin(ReadOnlyHistoryAdmin):
         "payment_method",
         "aggregate_price",
         "spread",
+        "reversed_at",
     )
-    list_filter = ("payment_method",)
+    list_filter = ("payment_method", ("reversed_at", admin.EmptyFieldListFilter))
     search_fields = ("grant__optionee__name",)
     list_select_related = ("grant__optionee",)
     autocomplete_fields = ("grant",)
@@ -341,6 +345,12 @@ class ExerciseAdmin(ReadOnlyHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reversal is recorded on the grant page (Exercise.reverse()) and shown here.
+        if obj is None:
+            return ()
+        return ("reversed_at", "reversed_by", "reversal_reason")
 
     def save_model(self, request, obj, form, change):
         # ExerciseForm.save() has recorded it through OptionGrant.exercise().

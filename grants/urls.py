@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, awards, grants, market, valuation
+from .views import actions, awards, corrections, grants, market, valuation
 
 app_name = "grants"
 urlpatterns = [
@@ -11,12 +11,18 @@ urlpatterns = [
     path("<int:pk>/value/", valuation.value_one_grant, name="value"),
     path("<int:pk>/exercise/", actions.record_exercise, name="exercise"),
     path("<int:pk>/exercise/terms.json", actions.exercise_terms_json, name="exercise-terms"),
+    path("exercises/<int:pk>/reverse/", corrections.reverse_exercise, name="exercise-reverse"),
     path("awards/", awards.AwardListView.as_view(), name="awards"),
     path("awards/new/", awards.create_award, name="award-create"),
     path("awards/<int:pk>/", awards.AwardDetailView.as_view(), name="award"),
     path("awards/<int:pk>/approve/", awards.approve_award, name="award-approve"),
     path("vestings/", awards.vestings_to_confirm, name="vestings"),
     path("people/<int:pk>/termination/", actions.record_termination, name="termination"),
+    path(
+        "people/<int:pk>/termination/withdraw/",
+        corrections.withdraw_termination,
+        name="termination-withdraw",
+    ),
     path("prices/", market.StockPriceList.as_view(), name="prices"),
     path("prices/new/", market.StockPriceCreate.as_view(), name="price-add"),
     path("prices/<int:pk>/", market.StockPriceUpdate.as_view(), name="price-edit"),
@@ -26,6 +32,11 @@ urlpatterns = [
         "registration/<int:pk>/",
         market.RegistrationPeriodUpdate.as_view(),
         name="registration-edit",
+    ),
+    path(
+        "registration/<int:pk>/end/",
+        corrections.end_registration_period,
+        name="registration-end",
     ),
     path("valuation/", valuation.defaults_list, name="valuations"),
     path("valuation/new/", valuation.DefaultsCreate.as_view(), name="valuation-add"),

@@ -264,7 +264,9 @@ class PlanPool(Report):
             granted.values("plan").annotate(total=Sum("shares")).values_list("plan", "total")
         ):
             totals[plan_id]["granted"] = shares
-        exercises = Exercise.objects.filter(exercise_date__lte=as_of, grant__grant_date__lte=as_of)
+        exercises = Exercise.objects.in_effect().filter(
+            exercise_date__lte=as_of, grant__grant_date__lte=as_of
+        )
         for plan_id, shares in (
             exercises.values("grant__plan")
             .annotate(total=Sum("shares"))

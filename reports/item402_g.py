@@ -88,9 +88,8 @@ class OptionExercises(Report):
         )
         no_date = Value(None, output_field=DateField())
         exercises = (
-            Exercise.objects.filter(
-                exercise_date__range=fiscal.bounds(year), grant__optionee__in=officers
-            )
+            Exercise.objects.in_effect()
+            .filter(exercise_date__range=fiscal.bounds(year), grant__optionee__in=officers)
             .annotate(closing_price=Subquery(closing))
             .values(person=F("grant__optionee__name"))
             .annotate(

@@ -38,6 +38,9 @@ EXPECTED = {
     "grants:list": (READ, READ),
     "grants:detail": (READ, READ),
     "grants:exercise-terms": (READ, READ),
+    "grants:exercise-reverse": ({A}, {A}),
+    "grants:termination-withdraw": ({A}, {A}),
+    "grants:registration-end": (ALL, {A}),  # POST only
     "grants:prices": (READ, READ),
     "grants:registration": (READ, READ),
     "grants:create": ({A}, {A}),
@@ -86,6 +89,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
 @pytest.fixture
 def objects(demo_data):
     grant = OptionGrant.objects.get()
+    exercise = grant.exercise(1_000, grant.grant_date)
     award = make_award(recipient=grant.optionee, plan=grant.plan)
     defaults = ValuationDefaults.objects.create(
         fiscal_year=2005, volatility=Decimal("0.35"), risk_free_rate=Decimal("0.04")
@@ -99,6 +103,9 @@ def objects(demo_data):
         "grants:award-approve": {"pk": award.pk},
         "grants:exercise": {"pk": grant.pk},
         "grants:exercise-terms": {"pk": grant.pk},
+        "grants:exercise-reverse": {"pk": exercise.pk},
+        "grants:termination-withdraw": {"pk": grant.optionee_id},
+        "grants:registration-end": {"pk": RegistrationPeriod.objects.first().pk},
         "grants:termination": {"pk": Person.objects.first().pk},
         "grants:price-edit": {"pk": StockPrice.objects.first().pk},
         "grants:registration-edit": {"pk": RegistrationPeriod.objects.first().pk},

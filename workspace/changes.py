@@ -96,7 +96,7 @@ KINDS: dict[str, Kind] = {
         ("grant__optionee",),
         lambda r: (
             f"{_grant(r.grant)}: exercise no. {r.sequence} ({r.shares:,} shares on "
-            f"{r.exercise_date:%Y-%m-%d})"
+            f"{r.exercise_date:%Y-%m-%d}){', reversed' if r.reversed_at else ''}"
         ),
         "grant__optionee",
         ("grants.optiongrant", "grant_id"),

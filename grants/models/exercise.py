@@ -1,6 +1,12 @@
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
@@ -12,9 +18,21 @@ class PaymentMethod(models.TextChoices):
     REGULATION_T = "regulation_t", "Broker-assisted cashless (Regulation T)"
 
 
+# The longest reason a reversal keeps (it is shown on the grant page and in the history).
+REVERSAL_REASON_LENGTH = 500
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def in_effect(self) -> "ExerciseQuerySet":
+        """The exercises every figure counts: not those reversed as entered by mistake."""
+        return self.filter(reversed_at__isnull=True)
+
+
 class Exercise(models.Model):
     """Shares bought under an option on a date. Created only by OptionGrant.exercise(),
-    which applies every rule of the agreement."""
+    which applies every rule of the agreement. One entered by mistake is never deleted
+    nor changed: reverse() records the correction on it (when, by whom, why), and every
+    figure then counts it as if it had never happened."""
 
     grant = models.ForeignKey(
         "grants.OptionGrant", on_delete=models.PROTECT, related_name="exercises"
@@ -57,7 +75,25 @@ class Exercise(models.Model):
         "exercise took whole under paragraph 3(a).",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The correcting entry: set once, by reverse(), and never cleared.
+    reversed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    reversal_reason = models.CharField(
+        max_length=REVERSAL_REASON_LENGTH, blank=True, editable=False
+    )
+
+    objects = ExerciseQuerySet.as_manager()
     history = TrackedHistory()
+
+    if TYPE_CHECKING:
+        _change_reason: str  # read by django-simple-history: the change's reason
 
     class Meta:
         ordering = ["grant", "sequence"]
@@ -68,8 +104,10 @@ class Exercise(models.Model):
                 violation_error_message="Another exercise of this grant was recorded at the "
                 "same time; try again.",
             ),
+            # A reversed exercise gives its installment back: it never happened.
             models.UniqueConstraint(
                 fields=["grant", "claimed_installment_date"],
+                condition=Q(reversed_at__isnull=True),
                 name="small_installment_claimed_once",
                 violation_error_message="That installment has already been exercised under "
                 "paragraph 3(a).",
@@ -84,7 +122,53 @@ class Exercise(models.Model):
                 name="exercise_price_not_negative",
                 violation_error_message="The aggregate price cannot be negative.",
             ),
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True, reversal_reason="")
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="exercise_reversal_has_its_reason",
+                violation_error_message="A reversal needs its date and its reason.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.shares:,} shares on {self.exercise_date}"
+        reversed_ = " (reversed)" if self.reversed_at else ""
+        return f"{self.shares:,} shares on {self.exercise_date}{reversed_}"
+
+    def reverse(self, *, by, reason: str) -> None:
+        """Reverse an exercise entered by mistake: the exercise stays, with who reversed
+        it, when and why, in its record and its history; every figure, for every date,
+        then leaves it out. Once only. The grant's row is locked, as an exercise locks it,
+        so no exercise is checked against a ledger that is changing."""
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise ValidationError(
+                {"reason": "Say why the exercise is reversed: the reason is kept in its history."}
+            )
+        if len(reason) > REVERSAL_REASON_LENGTH or "\x00" in reason:
+            raise ValidationError(
+                {
+                    "reason": f"The reason is kept as text of at most "
+                    f"{REVERSAL_REASON_LENGTH} characters, without NUL characters."
+                }
+            )
+        grant_model = apps.get_model("grants", "OptionGrant")
+        with transaction.atomic():
+            list(
+                grant_model._default_manager.select_for_update()
+                .filter(pk=self.grant_id)
+                .values("pk")
+            )
+            current = Exercise.objects.select_for_update().get(pk=self.pk)
+            if current.reversed_at is not None:
+                raise ValidationError(
+                    f"Exercise no. {current.sequence} was already reversed on "
+                    f"{timezone.localtime(current.reversed_at):%Y-%m-%d}; a reversal is not "
+                    f"reversed again. Record the exercise anew if it did happen.",
+                    code="already_reversed",
+                )
+            current.reversed_at, current.reversed_by = timezone.now(), by
+            current.reversal_reason = reason
+            current._change_reason = f"Reversed by {by}: {reason}"
+            current.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+        self.reversed_at, self.reversed_by = current.reversed_at, current.reversed_by
+        self.reversal_reason = current.reversal_reason

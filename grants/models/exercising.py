@@ -30,7 +30,7 @@ class GrantExercises(GrantLedger):
         Returns the most, and the later exercise date that limits it (None when `on`
         itself does). Vesting here knows every recorded fact (an exercise is recorded
         now)."""
-        dated = sorted((e.exercise_date, e.shares) for e in self.exercises.all())
+        dated = sorted((e.exercise_date, e.shares) for e in self.exercises_in_effect())
 
         def room_on(day: date) -> int:
             return self.vested_shares(day) - sum(s for d, s in dated if d <= day)
@@ -145,6 +145,7 @@ class GrantExercises(GrantLedger):
             claim = None
             if count < grant.minimum_exercise_shares and count != grant.outstanding_shares():
                 claim = grant.unclaimed_small_installment(count, on)
+            # Numbered after every exercise, reversed ones included: they keep their number.
             last = grant.exercises.aggregate(last=models.Max("sequence"))["last"] or 0
             try:
                 exercise = self._record_exercise(grant, last + 1, count, on, payment_method, claim)

@@ -266,7 +266,8 @@ class OptionGrant(GrantExercises, GrantAssumptions):
         rows = self.installment_rows() if rows is None else sorted(rows)
         ended = self.terminated_on if terminated_on is ... else terminated_on
         problems, exercised = [], 0
-        for exercise in sorted(self.exercises.all(), key=lambda e: (e.exercise_date, e.sequence)):
+        in_effect = self.exercises_in_effect()
+        for exercise in sorted(in_effect, key=lambda e: (e.exercise_date, e.sequence)):
             exercised += exercise.shares
             cutoff = min(exercise.exercise_date, ended) if ended else exercise.exercise_date
             vested = sum(shares for day, shares in rows if day <= cutoff)

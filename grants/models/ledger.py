@@ -105,10 +105,16 @@ class GrantLedger(VestingLedger):
     def terminated_on(self) -> date | None:
         return self.optionee.terminated_on
 
+    def exercises_in_effect(self) -> "list[Exercise]":
+        """The grant's exercises that every figure counts: a reversed exercise (entered by
+        mistake) counts as if it had never happened, for every date. Uses prefetched
+        exercises when present; the grant page prefetches them all, reversed included."""
+        return [e for e in self.exercises.all() if e.reversed_at is None]
+
     def claimed_installment_dates(self) -> set[date]:
         return {
             e.claimed_installment_date
-            for e in self.exercises.all()
+            for e in self.exercises_in_effect()
             if e.claimed_installment_date is not None
         }
 
@@ -126,7 +132,9 @@ class GrantLedger(VestingLedger):
         return None
 
     def exercised_shares(self, on: date | None = None) -> int:
-        return sum(e.shares for e in self.exercises.all() if on is None or e.exercise_date <= on)
+        return sum(
+            e.shares for e in self.exercises_in_effect() if on is None or e.exercise_date <= on
+        )
 
     def outstanding_shares(self) -> int:
         """Shares still outstanding under the option: those not forfeited, less those

@@ -1,11 +1,12 @@
 import datetime
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
@@ -56,6 +57,26 @@ class RegistrationPeriodQuerySet(models.QuerySet):
 
     def covering(self, day: date) -> "RegistrationPeriodQuerySet":
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+    def overlapping(self, start: date, end: date | None) -> "RegistrationPeriodQuerySet":
+        """Periods sharing at least one day with the one from `start` to `end` (None:
+        still in effect)."""
+        shared = Q(end_date__isnull=True) | Q(end_date__gte=start)
+        return self.filter(shared) if end is None else self.filter(shared, start_date__lte=end)
+
+    def with_overlaps(self) -> "RegistrationPeriodQuerySet":
+        """Annotate `overlaps`: whether another period shares a day with this one, in one
+        query (the list marks them)."""
+        others = RegistrationPeriod.objects.exclude(pk=OuterRef("pk")).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date"))
+        )
+        return self.annotate(
+            overlaps=Case(
+                When(end_date__isnull=True, then=Exists(others)),
+                default=Exists(others.filter(start_date__lte=OuterRef("end_date"))),
+                output_field=models.BooleanField(),
+            )
+        )
 
     # Bulk writes skip save() and delete(), so they refresh the stored exercise deadlines
     # themselves (DOMAIN.md §3), in the same transaction. bulk_update() needs no override:
@@ -111,6 +132,9 @@ class RegistrationPeriod(models.Model):
     objects = RegistrationPeriodQuerySet.as_manager()
     history = TrackedHistory()
 
+    if TYPE_CHECKING:
+        _change_reason: str  # read by django-simple-history: the change's reason
+
     class Meta:
         ordering = ["start_date"]
         constraints = [
@@ -141,6 +165,38 @@ class RegistrationPeriod(models.Model):
             result = super().delete(*args, **kwargs)
             refresh_registration_dependent_deadlines()
         return result
+
+    def overlaps(self) -> list["RegistrationPeriod"]:
+        """The other periods that share a day with this one. Overlaps are allowed (a Form
+        S-8 and an exemption may both cover a day; a day is registered if any period
+        covers it), but they are usually a typing slip, so the app warns of them."""
+        others = RegistrationPeriod.objects.overlapping(self.start_date, self.end_date)
+        return list(others.exclude(pk=self.pk).order_by("start_date", "pk"))
+
+    def end(self, on: date, *, by) -> None:
+        """End a period still in effect: `on` is its last registered day. A period already
+        ended is corrected by editing its dates instead. The exercise deadlines that
+        registration moves are refreshed in the same transaction (save())."""
+        validate_date_in_range(on)
+        with transaction.atomic():
+            current = RegistrationPeriod.objects.select_for_update().get(pk=self.pk)
+            if current.end_date is not None:
+                raise ValidationError(
+                    f"This period already ended on {current.end_date:%Y-%m-%d}; to correct "
+                    f"that date, edit the period.",
+                    code="already_ended",
+                )
+            if on < current.start_date:
+                raise ValidationError(
+                    {
+                        "end_date": f"A registration period cannot end before it starts "
+                        f"({current.start_date:%Y-%m-%d})."
+                    }
+                )
+            current.end_date = on
+            current._change_reason = f"Ended by {by}"
+            current.save()
+        self.end_date = on
 
 
 def refresh_registration_dependent_deadlines() -> None:

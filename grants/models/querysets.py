@@ -173,7 +173,7 @@ class OptionGrantQuerySet(models.QuerySet):
                 output_field=IntegerField(),
             ),
             exercised=shares_total(
-                Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)
+                Exercise.objects.in_effect().filter(grant=OuterRef("pk"), exercise_date__lte=on)
             ),
         )
         if not registered:
@@ -207,7 +207,9 @@ class OptionGrantQuerySet(models.QuerySet):
         """Grants whose status on `on` is `status`, with the vesting totals and status
         annotated. The plain conditions each status implies are applied first, so the
         costly totals are computed for fewer grants."""
-        exercised = Q(Exists(Exercise.objects.filter(grant=OuterRef("pk"), exercise_date__lte=on)))
+        exercised = Q(
+            Exists(Exercise.objects.in_effect().filter(grant=OuterRef("pk"), exercise_date__lte=on))
+        )
         in_service = Q(optionee__terminated_on__isnull=True) | Q(optionee__terminated_on__gt=on)
         implied_by_status: dict[str, Q] = {
             GrantStatus.EXPIRED: Q(deadline_as_of__lt=on),

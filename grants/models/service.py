@@ -80,3 +80,34 @@ def refresh_deadlines_of(person_pks: list[int], chunk: int = 500) -> None:
         OptionGrant.objects.filter(
             optionee__in=person_pks[start : start + chunk]
         ).refresh_deadlines()
+
+
+def withdraw_end_of_service(person: Person, *, by, reason: str) -> None:
+    """Withdraw an end of service entered by mistake: the person's termination date and
+    reason are cleared (the short-swing date is kept: it counts only with an end of
+    service, and a corrected one may need it again), the history keeps the withdrawal
+    and why, and the stored exercise deadlines of the person's grants are
+    refreshed. Forfeitures are not stored (they are read from the termination date), so
+    with the date gone nothing is forfeited, as if the termination had never been entered.
+    A withdrawal cannot leave a grant over-exercised: without an end of service more
+    shares vest, never fewer."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": "Say why the end of service is withdrawn."})
+    if len(reason) > 500 or "\x00" in reason:
+        raise ValidationError(
+            {"reason": "The reason is kept as text of at most 500 characters, without NUL."}
+        )
+    with transaction.atomic():
+        current = Person.objects.select_for_update().get(pk=person.pk)
+        list(OptionGrant.objects.select_for_update().filter(optionee=current).values("pk"))
+        if current.terminated_on is None:
+            raise ValidationError(
+                f"{current}'s service has no recorded end: there is nothing to withdraw.",
+                code="nothing_to_withdraw",
+            )
+        current.terminated_on, current.termination_reason = None, ""
+        current._change_reason = f"Termination withdrawn by {by}: {reason}"
+        current.save()
+        OptionGrant.objects.filter(optionee=current).refresh_deadlines()
+    person.refresh_from_db()

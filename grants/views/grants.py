@@ -130,7 +130,7 @@ def vesting_chart(grant: OptionGrant, as_of, deadline_day, today):
             running += shares
             vested.append((day, running))
     exercised, total = [], 0
-    for exercise in grant.exercises.all():
+    for exercise in grant.exercises_in_effect():
         total += exercise.shares
         exercised.append((exercise.exercise_date, total))
     markers = [(deadline_day, "Deadline", "deadline"), (as_of, "As of", "as-of")]
@@ -156,7 +156,14 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
         "optionee", "plan", "approved_by"
     ).prefetch_related(
         Prefetch("installments", queryset=VestingInstallment.objects.order_by("vest_date")),
-        Prefetch("exercises", queryset=Exercise.objects.order_by("exercise_date", "sequence")),
+        # Every exercise, reversed ones too (shown struck through); the figures count
+        # only those in effect (OptionGrant.exercises_in_effect()).
+        Prefetch(
+            "exercises",
+            queryset=Exercise.objects.select_related("reversed_by").order_by(
+                "exercise_date", "sequence"
+            ),
+        ),
     )
 
     def get_context_data(self, **kwargs):

@@ -1,6 +1,7 @@
 """Stock prices and registration periods: company-wide facts the rules read."""
 
 import django_tables2 as tables
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.forms import modelform_factory
@@ -36,13 +37,29 @@ class StockPriceTable(tables.Table):
 
 class RegistrationPeriodTable(tables.Table):
     start_date = DateColumn()
-    end_date = DateColumn(default="in effect")
+    end_date = tables.TemplateColumn(
+        template_name="grants/_registration_end.html", verbose_name="End date", orderable=False
+    )
     edit = EditLinkColumn("grants:registration-edit", "grants.change_registrationperiod")
 
     class Meta:
         model = RegistrationPeriod
         fields = ("start_date", "end_date", "basis")
         attrs = {"class": "table table-sm"}
+        row_attrs = {"data-overlaps": lambda record: "yes" if record.overlaps else "no"}
+
+
+def overlap_warning(request, period: RegistrationPeriod) -> None:
+    """Overlapping periods are allowed (a day is registered if any period covers it) but
+    are usually a typing slip: say which ones, after the save."""
+    overlaps = period.overlaps()
+    if overlaps:
+        messages.warning(
+            request,
+            f"This period overlaps {'; '.join(str(other) for other in overlaps)}. Both are "
+            f"kept (a day is registered if any period covers it); check that this is not a "
+            f"typing slip.",
+        )
 
 
 class StockPriceList(PermissionRequiredMixin, SingleTableView):
@@ -92,9 +109,11 @@ class StockPriceUpdate(StockPriceEdit, UpdateView):
 class RegistrationPeriodList(PermissionRequiredMixin, SingleTableView):
     permission_required = "grants.view_registrationperiod"
     raise_exception = True
-    model = RegistrationPeriod
     table_class = RegistrationPeriodTable
     template_name = "grants/registrationperiod_list.html"
+
+    def get_queryset(self):
+        return RegistrationPeriod.objects.with_overlaps()
 
 
 class RegistrationPeriodEdit(
@@ -113,6 +132,11 @@ class RegistrationPeriodEdit(
         for name in ("start_date", "end_date"):
             form.fields[name].widget.input_type = "date"
         return form
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        overlap_warning(self.request, form.instance)
+        return response
 
 
 class RegistrationPeriodCreate(RegistrationPeriodEdit, CreateView):
