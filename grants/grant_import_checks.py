@@ -127,7 +127,7 @@ def _refusal(plan: StockPlan, shares: int, on: date, peak: tuple[int, date]) -> 
 def _returns(new: NewGrant, last: date) -> dict[date, int]:
     """The shares a new grant gives back to the reserve by `last` (as
     StockPlan._reserve_changes counts them for a recorded grant, none exercised yet)."""
-    grant, changes = new.grant, {}
+    grant, changes = new.grant, dict[date, int]()
     ended = grant.optionee.terminated_on
     vested = sum(s for day, s in new.installments if ended is None or day <= ended)
     forfeited = sum(s for day, s in new.installments if ended is not None and day > ended)
@@ -211,8 +211,8 @@ def prefetch_installments(new: NewGrant) -> None:
         VestingInstallment(grant=grant, vest_date=day, shares=shares)
         for day, shares in new.installments
     ]
-    cached._prefetch_done = True
-    grant._prefetched_objects_cache = {"installments": cached}
+    cached._prefetch_done = True  # type: ignore[attr-defined]  # as prefetch_related sets
+    grant._prefetched_objects_cache = {"installments": cached}  # type: ignore[attr-defined]
 
 
 def value_grants(grants: list[NewGrant], prices: dict[date, Decimal], by=None) -> int:

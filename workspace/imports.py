@@ -2,6 +2,7 @@
 file previewed is kept (PendingImport) and "Import" names it: no second upload."""
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 
 from django import forms
@@ -14,7 +15,7 @@ from django.utils import timezone
 from compensation.imports import OPTIONAL as OFFICER_OPTIONAL
 from compensation.imports import REQUIRED as OFFICER_REQUIRED
 from compensation.imports import import_officer_years
-from core.imports import LIMITS, too_large_message
+from core.imports import LIMITS, ImportResult, too_large_message
 from grants.imports import AWARD_OPTIONAL, AWARD_REQUIRED, import_awards, import_grants
 from grants.imports import OPTIONAL as GRANT_OPTIONAL
 from grants.imports import REQUIRED as GRANT_REQUIRED
@@ -30,7 +31,7 @@ GONE = (
 
 # Kind -> (label, permission, importer, required columns, optional columns); the
 # import_data command offers the same kinds.
-KINDS = {
+KINDS: dict[str, tuple[str, str, Callable[..., ImportResult], list[str], list[str]]] = {
     "officer_years": (
         "Officers' yearly compensation",
         "compensation.add_officeryear",
