@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 
 from core import fiscal
 from core.forms import MAX_NUMBER_LENGTH, AmountField, WholeNumberField
-from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
+from core.imports import (
+    ImportResult,
+    RowError,
+    add_validation_errors,
+    clean_row,
+    run_import,
+)
 
 from .import_people import PeopleOnRecord, yes_or_no
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear
@@ -134,8 +140,9 @@ def apply_rows(rows, result: ImportResult, *, confirmed=()) -> None:
     people = PeopleOnRecord(confirmed)
     footnotes = {f.marker: f for f in Footnote.objects.all()}
     parsed = []
+    form = OfficerYearRow(footnotes=footnotes)
     for line, row in rows:
-        data = clean_row(result, line, OfficerYearRow(row, footnotes=footnotes))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
         person = people.get(data["name"], line, data["new_person"])

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import fiscal
 
+from . import fair_value as valuing
 from . import rules
 from .models import (
     GrantValuation,
@@ -217,17 +218,30 @@ def prefetch_installments(new: NewGrant) -> None:
 
 def value_grants(grants: list[NewGrant], prices: dict[date, Decimal], by=None) -> int:
     """Value each grant saved where it can be (grants.models.value_grant), the year's
-    approved defaults read once; the valuations written in bulk. The number valued."""
+    approved defaults read once; the valuations written in bulk. The number valued.
+    Grants of the same terms (grant date, price, expiration, installments, assumptions)
+    have the same value per option: valuing reads the closing price of the grant date, so
+    it is done once per such terms, and the aggregate for each grant's shares."""
     defaults = {d.fiscal_year: d for d in ValuationDefaults.objects.approved()}
     valuations = []
+    planned: dict[tuple, dict | None] = {}
     for new in grants:
         grant = new.grant
         if grant.grant_date not in prices:
             continue  # "not valued: no closing price recorded": the grant's page says so
-        # The installments just saved, as valuing reads them (the simplified term).
-        prefetch_installments(new)
-        plan = plan_valuation(grant, defaults.get(fiscal.year_of(grant.grant_date)))
-        if plan.fields is None:
+        terms = (
+            grant.grant_date,
+            grant.exercise_price,
+            grant.expiration_date,
+            *(getattr(grant, name) for name in OptionGrant.ASSUMPTION_FIELDS),
+            tuple(new.installments),
+        )
+        if terms not in planned:
+            prefetch_installments(new)
+            year = fiscal.year_of(grant.grant_date)
+            planned[terms] = plan_valuation(grant, defaults.get(year)).fields
+        fields = planned[terms]
+        if fields is None:
             continue
         valuations.append(
             GrantValuation(
@@ -237,7 +251,10 @@ def value_grants(grants: list[NewGrant], prices: dict[date, Decimal], by=None) -
                 shares=grant.shares,
                 exercise_price=grant.exercise_price,
                 expiration_date=grant.expiration_date,
-                **plan.fields,
+                **{
+                    **fields,
+                    "fair_value": valuing.aggregate(fields["value_per_option"], grant.shares),
+                },
             )
         )
     bulk_create_with_history(valuations, GrantValuation, batch_size=BATCH)

@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from compensation.import_people import PeopleOnRecord, yes_or_no
 from core.dates import validate_date_in_range
 from core.forms import MAX_NUMBER_LENGTH, MAX_SHARES, AmountField, WholeNumberField
-from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
+from core.imports import (
+    DayField,
+    ImportResult,
+    RowError,
+    add_validation_errors,
+    clean_row,
+    run_import,
+)
 
 from .forms import RATE_DIGITS_MESSAGE, RateField
 from .grant_import_checks import (
@@ -98,16 +105,16 @@ def assumption_field(validator) -> RateField:
 class GrantRow(forms.Form):
     optionee = forms.CharField(max_length=200)
     plan = forms.CharField(max_length=200)
-    grant_date = forms.DateField()
+    grant_date = DayField()
     shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
     exercise_price = AmountField(min_value=0, max_digits=12, decimal_places=4)
-    expiration_date = forms.DateField()
-    vest_date = forms.DateField()
+    expiration_date = DayField()
+    vest_date = DayField()
     vest_shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
     option_type = forms.ChoiceField(choices=[("", "")] + OptionType.choices, required=False)
     minimum_exercise_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES, required=False)
     authorized_by = forms.CharField(max_length=200, required=False)
-    authorized_on = forms.DateField(required=False)
+    authorized_on = DayField(required=False)
     volatility = assumption_field(validate_volatility)
     risk_free_rate = assumption_field(validate_rate)
     dividend_yield = assumption_field(validate_dividend_yield)
@@ -172,8 +179,9 @@ def apply_rows(
     people = PeopleOnRecord(confirmed)
     plans = {plan.name: plan for plan in StockPlan.objects.all()}
     groups: dict[tuple, list[tuple[int, dict]]] = {}
+    form = GrantRow(plans=plans)
     for line, row in rows:
-        data = clean_row(result, line, GrantRow(row, plans=plans))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
         data["optionee"] = people.get(data["optionee"], line, data["new_person"])
@@ -287,10 +295,10 @@ class AwardRow(forms.Form):
         choices=AwardType.choices,
         error_messages={"invalid_choice": "Enter RSA (stock award) or RSU (stock unit)."},
     )
-    grant_date = forms.DateField(validators=[validate_date_in_range])
+    grant_date = DayField(validators=[validate_date_in_range])
     shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
     purchase_price = AmountField(max_digits=12, decimal_places=4)
-    vest_date = forms.DateField(validators=[validate_date_in_range])
+    vest_date = DayField(validators=[validate_date_in_range])
     vest_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
     withholding_rate = AmountField(
         max_digits=5,
@@ -298,9 +306,9 @@ class AwardRow(forms.Form):
         required=False,
         error_messages=dict.fromkeys(("max_digits", "max_whole_digits"), RATE_HINT),
     )
-    election_83b_on = forms.DateField(required=False, validators=[validate_date_in_range])
+    election_83b_on = DayField(required=False, validators=[validate_date_in_range])
     authorized_by = forms.CharField(max_length=200, required=False)
-    authorized_on = forms.DateField(required=False, validators=[validate_date_in_range])
+    authorized_on = DayField(required=False, validators=[validate_date_in_range])
     new_person = forms.CharField(required=False)
 
     def __init__(self, *args, plans: dict[str, StockPlan], **kwargs):
@@ -338,8 +346,9 @@ def apply_award_rows(rows, result: ImportResult, *, confirmed=()) -> None:
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     people = PeopleOnRecord(confirmed)
     plans = {plan.name: plan for plan in StockPlan.objects.all()}
+    form = AwardRow(plans=plans)
     for line, row in rows:
-        data = clean_row(result, line, AwardRow(row, plans=plans))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
         data["recipient"] = people.get(data["recipient"], line, data["new_person"])
