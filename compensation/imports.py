@@ -1,17 +1,34 @@
 """Import officers' yearly compensation: one row per person and fiscal year."""
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core import fiscal
 from core.forms import MAX_NUMBER_LENGTH, AmountField, WholeNumberField
-from core.imports import ImportResult, add_validation_errors, clean_row, run_import
+from core.imports import (
+    ImportResult,
+    RowError,
+    add_validation_errors,
+    clean_row,
+    run_import,
+)
 
-from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, Person
+from .import_people import PeopleOnRecord, yes_or_no
+from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear
 
 REQUIRED = ["name", "fiscal_year", "title"]
-OPTIONAL = ["base_salary", "bonus", "footnotes", "peo", "pfo", "other_compensation"]
+OPTIONAL = [
+    "base_salary",
+    "bonus",
+    "footnotes",
+    "peo",
+    "pfo",
+    "other_compensation",
+    "new_person",
+]
 COLUMNS = {
     "fiscal_year": "fiscal_year",
     "title": "title",
@@ -25,16 +42,7 @@ COLUMNS = {
 }
 
 
-YES, NO = ("yes", "true", "1", "y"), ("no", "false", "0", "n", "")
-
-
-def yes_or_no(text: str) -> bool:
-    answer = text.strip().lower()
-    if answer in YES:
-        return True
-    if answer in NO:
-        return False
-    raise ValidationError("Enter yes or no (or true/false, 1/0); empty is no.")
+__all__ = ["yes_or_no"]  # the grants imports read yes and no the same way
 
 
 def optional_amount(text: str, subject: str, empty: str) -> Decimal | None:
@@ -78,6 +86,13 @@ class OfficerYearRow(forms.Form):
     other_compensation = forms.CharField(
         required=False, help_text='All other compensation; empty or "n/a": none recorded.'
     )
+    new_person = forms.CharField(
+        required=False, help_text="yes: the name is a new person, not a misspelt one."
+    )
+
+    def __init__(self, *args, footnotes: dict[str, Footnote], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_footnotes = footnotes  # read once per file
 
     def clean_bonus(self):
         return optional_amount(self.cleaned_data["bonus"], "A bonus", 'or "n/a" for no bonus')
@@ -95,22 +110,49 @@ class OfficerYearRow(forms.Form):
     def clean_pfo(self):
         return yes_or_no(self.cleaned_data["pfo"])
 
+    def clean_new_person(self):
+        return yes_or_no(self.cleaned_data["new_person"])
+
     def clean_footnotes(self):
         markers = [m.strip().strip("()") for m in self.cleaned_data["footnotes"].split(";")]
         markers = [m for m in markers if m]
-        known = {f.marker: f for f in Footnote.objects.filter(marker__in=markers)}
+        known = self.known_footnotes
         unknown = [m for m in markers if m not in known]
         if unknown:
             raise ValidationError(f"No footnote with marker {', '.join(unknown)}.")
         return [known[m] for m in markers]
 
 
-def apply_rows(rows, result: ImportResult) -> None:
+def ended_before(person, fiscal_year: int) -> str:
+    """Why `person` can have no salary proposal for `fiscal_year` (service ended before the
+    year began); empty when they can."""
+    start = fiscal.year_start(fiscal_year)
+    ended = person.terminated_on
+    if ended is None or ended >= start:
+        return ""
+    return (
+        f"{person.name}'s service ended on {ended:%Y-%m-%d}, before fiscal {fiscal_year} "
+        f"began on {start:%Y-%m-%d}: no salary proposal for a year after the end of service."
+    )
+
+
+def apply_rows(rows, result: ImportResult, *, confirmed=()) -> None:
+    people = PeopleOnRecord(confirmed)
+    footnotes = {f.marker: f for f in Footnote.objects.all()}
+    parsed = []
+    form = OfficerYearRow(footnotes=footnotes)
     for line, row in rows:
-        data = clean_row(result, line, OfficerYearRow(row))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
-        person = Person.objects.filter(name=data["name"]).first() or Person(name=data["name"])
+        person = people.get(data["name"], line, data["new_person"])
+        if problem := ended_before(person, data["fiscal_year"]):
+            result.errors.append(RowError(line, "fiscal_year", problem))
+            continue
+        parsed.append((line, person, data))
+    people.check(result, "name")
+    people.save_new()  # in the import's transaction: a preview or an error rolls it back
+    for line, person, data in parsed:
         record = OfficerYear(
             person=person,
             fiscal_year=data["fiscal_year"],
@@ -122,10 +164,6 @@ def apply_rows(rows, result: ImportResult) -> None:
             is_pfo=data["pfo"],
         )
         try:
-            if person.pk is None:
-                person.full_clean()
-                person.save()
-            record.person = person
             record.full_clean()  # includes "one record per person and year"
         except ValidationError as error:
             add_validation_errors(result, line, error, COLUMNS)
@@ -135,6 +173,7 @@ def apply_rows(rows, result: ImportResult) -> None:
         result.created += 1
 
 
-def import_officer_years(upload, commit: bool) -> ImportResult:
-    """New salary records arrive as proposals: only the committee approves them."""
-    return run_import(upload, REQUIRED, OPTIONAL, apply_rows, commit)
+def import_officer_years(upload, commit: bool, new_people=()) -> ImportResult:
+    """New salary records arrive as proposals: only the committee approves them. Names in
+    `new_people` are confirmed as new people (not near misses of names on record)."""
+    return run_import(upload, REQUIRED, OPTIONAL, partial(apply_rows, confirmed=new_people), commit)

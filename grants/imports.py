@@ -3,19 +3,34 @@ grant share optionee, plan and grant date and repeat the grant's terms. Restrict
 awards and units (import_awards) are imported the same way."""
 
 import re
-from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from compensation.models import Person
+from compensation.import_people import PeopleOnRecord, yes_or_no
 from core.dates import validate_date_in_range
 from core.forms import MAX_NUMBER_LENGTH, MAX_SHARES, AmountField, WholeNumberField
-from core.imports import ImportResult, RowError, add_validation_errors, clean_row, run_import
+from core.imports import (
+    DayField,
+    ImportResult,
+    RowError,
+    add_validation_errors,
+    clean_row,
+    run_import,
+)
 
 from .forms import RATE_DIGITS_MESSAGE, RateField
+from .grant_import_checks import (
+    NewGrant,
+    closing_prices,
+    grant_errors,
+    reserve_problems,
+    save_grants,
+    set_deadlines,
+    value_grants,
+)
 from .models import (
     AwardType,
     Election83b,
@@ -23,7 +38,6 @@ from .models import (
     OptionType,
     StockAward,
     StockPlan,
-    value_grant,
 )
 from .models.assumptions import (
     RATE_PLACES,
@@ -53,6 +67,7 @@ OPTIONAL = [
     "authorized_by",
     "authorized_on",
     *ASSUMPTIONS,
+    "new_person",
 ]
 TERMS = [
     "shares",
@@ -90,26 +105,31 @@ def assumption_field(validator) -> RateField:
 class GrantRow(forms.Form):
     optionee = forms.CharField(max_length=200)
     plan = forms.CharField(max_length=200)
-    grant_date = forms.DateField()
+    grant_date = DayField()
     shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
     exercise_price = AmountField(min_value=0, max_digits=12, decimal_places=4)
-    expiration_date = forms.DateField()
-    vest_date = forms.DateField()
+    expiration_date = DayField()
+    vest_date = DayField()
     vest_shares = WholeNumberField(min_value=1, max_value=2_000_000_000)
     option_type = forms.ChoiceField(choices=[("", "")] + OptionType.choices, required=False)
     minimum_exercise_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES, required=False)
     authorized_by = forms.CharField(max_length=200, required=False)
-    authorized_on = forms.DateField(required=False)
+    authorized_on = DayField(required=False)
     volatility = assumption_field(validate_volatility)
     risk_free_rate = assumption_field(validate_rate)
     dividend_yield = assumption_field(validate_dividend_yield)
     expected_term = forms.CharField(max_length=MAX_NUMBER_LENGTH, required=False)
+    new_person = forms.CharField(required=False)
+
+    def __init__(self, *args, plans: dict[str, StockPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = plans  # read once per file
 
     def clean_plan(self):
-        try:
-            return StockPlan.objects.get(name=self.cleaned_data["plan"])
-        except StockPlan.DoesNotExist:
-            raise ValidationError("No plan of that name; add the plan first.") from None
+        return plan_named(self.plans, self.cleaned_data["plan"])
+
+    def clean_new_person(self):
+        return yes_or_no(self.cleaned_data["new_person"])
 
     def clean_expected_term(self) -> Decimal | str | None:
         """Years (e.g. 5.5), "simplified" for SEC Staff Accounting Bulletin 107's method,
@@ -131,9 +151,12 @@ class GrantRow(forms.Form):
             raise ValidationError(f"Enter the expected term to at most {TERM_PLACES} decimals.")
         return years + 0
 
-    def clean_optionee(self):
-        name = self.cleaned_data["optionee"]
-        return Person.objects.filter(name=name).first() or Person(name=name)
+
+def plan_named(plans: dict[str, StockPlan], name: str) -> StockPlan:
+    plan = plans.get(name)
+    if plan is None:
+        raise ValidationError("No plan of that name; add the plan first.")
+    return plan
 
 
 def grant_terms(row: dict) -> dict:
@@ -145,24 +168,35 @@ def grant_terms(row: dict) -> dict:
     return terms
 
 
-def apply_rows(rows, result: ImportResult, *, value: bool = False, by=None) -> None:
-    """Each grant is saved with its installments; with `value`, each grant saved is then
-    valued (by `by`) where it can be: one that cannot be valued is imported all the same,
-    and its page says why (DOMAIN.md §5)."""
+def apply_rows(
+    rows, result: ImportResult, *, value: bool = False, by=None, confirmed=(), save: bool = True
+) -> None:
+    """Check every grant of the file, then save them all with their installments (and,
+    with `value`, value each by `by` where it can be: one that cannot be valued is
+    imported all the same, and its page says why, DOMAIN.md §5). A fixed number of
+    queries whatever the number of rows; nothing is written if any row is wrong, or when
+    not `save` (a preview)."""
+    people = PeopleOnRecord(confirmed)
+    plans = {plan.name: plan for plan in StockPlan.objects.all()}
     groups: dict[tuple, list[tuple[int, dict]]] = {}
-    saved: list[OptionGrant] = []
-    new_people: dict[str, Person] = {}
+    form = GrantRow(plans=plans)
     for line, row in rows:
-        data = clean_row(result, line, GrantRow(row))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
-        if data["optionee"].pk is None:
-            result.new_people.add(data["optionee"].name)
-            # One new person per name, saved once with their first grant.
-            data["optionee"] = new_people.setdefault(data["optionee"].name, data["optionee"])
+        data["optionee"] = people.get(data["optionee"], line, data["new_person"])
         key = (data["optionee"].name, data["plan"].pk, data["grant_date"])
         groups.setdefault(key, []).append((line, data))
-    for group in groups.values():
+    people.check(result, "optionee")
+    on_record = [people.by_name[n] for n in {key[0] for key in groups} if n in people.by_name]
+    recorded = set(
+        OptionGrant.objects.filter(
+            optionee__in=on_record, grant_date__in={key[2] for key in groups}
+        ).values_list("optionee__name", "plan_id", "grant_date")
+    )
+    prices = closing_prices(key[2] for key in groups)
+    grants: list[NewGrant] = []
+    for key, group in groups.items():
         first_line, first = group[0]
         # Every row of a grant must repeat the same terms.
         for line, data in group[1:]:
@@ -171,53 +205,41 @@ def apply_rows(rows, result: ImportResult, *, value: bool = False, by=None) -> N
                     result.errors.append(
                         RowError(line, term, f"Differs from row {first_line} of the same grant.")
                     )
-        person = first["optionee"]
-        if (
-            person.pk
-            and OptionGrant.objects.filter(
-                optionee=person, plan=first["plan"], grant_date=first["grant_date"]
-            ).exists()
-        ):
+        if key in recorded:
             result.errors.append(
                 RowError(first_line, "grant_date", "This grant is already recorded.")
             )
             continue
-        terms = grant_terms(first)
-        try:
-            if person.pk is None:
-                person.full_clean()
-                person.save()
-            grant = OptionGrant.create_with_installments(
-                [(data["vest_date"], data["vest_shares"]) for _, data in group],
-                plan=first["plan"],
-                optionee=person,
-                grant_date=first["grant_date"],
-                **terms,
-            )
-        except ValidationError as error:
-            add_validation_errors(result, first_line, error, COLUMNS)
+        grant = OptionGrant(
+            plan=first["plan"],
+            optionee=first["optionee"],
+            grant_date=first["grant_date"],
+            **grant_terms(first),
+        )
+        installments = [(data["vest_date"], data["vest_shares"]) for _, data in group]
+        errors = grant_errors(grant, installments, prices)
+        if errors:
+            add_validation_errors(result, first_line, ValidationError(errors), COLUMNS)
             continue
-        saved.append(grant)
-        result.created += 1
-    if value and result.ok:
-        result.valued = 0
-        for grant in saved:
-            # Not valued is not an error: the grant's page says why.
-            with suppress(ValidationError):
-                value_grant(grant, by=by)
-                result.valued += 1
+        grants.append(NewGrant(first_line, grant, installments))
+    set_deadlines(grants)
+    refused = reserve_problems(grants)
+    for i, message in refused.items():
+        result.errors.append(RowError(grants[i].line, "shares", message))
+    result.created = len(grants) - len(refused)
+    if not result.ok or not save:
+        return
+    people.save_new()
+    save_grants(grants)
+    if value:
+        result.valued = value_grants(grants, prices, by=by)
 
 
-def import_grants(upload, commit: bool, by=None) -> ImportResult:
+def import_grants(upload, commit: bool, by=None, new_people=()) -> ImportResult:
     """Grants with their installments; once imported (not in a preview), each grant is
-    valued by `by` where it can be."""
-    return run_import(
-        upload,
-        REQUIRED,
-        OPTIONAL,
-        partial(apply_rows, value=True, by=by) if commit else apply_rows,
-        commit,
-    )
+    valued by `by` where it can be. Names in `new_people` are confirmed as new people."""
+    apply = partial(apply_rows, value=commit, by=by, confirmed=new_people, save=commit)
+    return run_import(upload, REQUIRED, OPTIONAL, apply, commit)
 
 
 # --- Restricted stock awards and units (DOMAIN.md §4) --------------------------------------
@@ -232,7 +254,13 @@ AWARD_REQUIRED = [
     "vest_date",
     "vest_shares",
 ]
-AWARD_OPTIONAL = ["withholding_rate", "election_83b_on", "authorized_by", "authorized_on"]
+AWARD_OPTIONAL = [
+    "withholding_rate",
+    "election_83b_on",
+    "authorized_by",
+    "authorized_on",
+    "new_person",
+]
 # The rows of one award share recipient, plan, kind and grant date, and repeat these.
 AWARD_TERMS = [
     "shares",
@@ -267,10 +295,10 @@ class AwardRow(forms.Form):
         choices=AwardType.choices,
         error_messages={"invalid_choice": "Enter RSA (stock award) or RSU (stock unit)."},
     )
-    grant_date = forms.DateField(validators=[validate_date_in_range])
+    grant_date = DayField(validators=[validate_date_in_range])
     shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
     purchase_price = AmountField(max_digits=12, decimal_places=4)
-    vest_date = forms.DateField(validators=[validate_date_in_range])
+    vest_date = DayField(validators=[validate_date_in_range])
     vest_shares = WholeNumberField(min_value=1, max_value=MAX_SHARES)
     withholding_rate = AmountField(
         max_digits=5,
@@ -278,19 +306,20 @@ class AwardRow(forms.Form):
         required=False,
         error_messages=dict.fromkeys(("max_digits", "max_whole_digits"), RATE_HINT),
     )
-    election_83b_on = forms.DateField(required=False, validators=[validate_date_in_range])
+    election_83b_on = DayField(required=False, validators=[validate_date_in_range])
     authorized_by = forms.CharField(max_length=200, required=False)
-    authorized_on = forms.DateField(required=False, validators=[validate_date_in_range])
+    authorized_on = DayField(required=False, validators=[validate_date_in_range])
+    new_person = forms.CharField(required=False)
+
+    def __init__(self, *args, plans: dict[str, StockPlan], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = plans  # read once per file
 
     def clean_plan(self):
-        try:
-            return StockPlan.objects.get(name=self.cleaned_data["plan"])
-        except StockPlan.DoesNotExist:
-            raise ValidationError("No plan of that name; add the plan first.") from None
+        return plan_named(self.plans, self.cleaned_data["plan"])
 
-    def clean_recipient(self):
-        name = self.cleaned_data["recipient"]
-        return Person.objects.filter(name=name).first() or Person(name=name)
+    def clean_new_person(self):
+        return yes_or_no(self.cleaned_data["new_person"])
 
 
 def add_installment_errors(
@@ -313,19 +342,19 @@ def add_installment_errors(
             result.errors.append(RowError(group[0][0], "vest_shares", message))
 
 
-def apply_award_rows(rows, result: ImportResult) -> None:
+def apply_award_rows(rows, result: ImportResult, *, confirmed=()) -> None:
     groups: dict[tuple, list[tuple[int, dict]]] = {}
-    new_people: dict[str, Person] = {}
+    people = PeopleOnRecord(confirmed)
+    plans = {plan.name: plan for plan in StockPlan.objects.all()}
+    form = AwardRow(plans=plans)
     for line, row in rows:
-        data = clean_row(result, line, AwardRow(row))
+        data = clean_row(result, line, form, row)
         if data is None:
             continue
-        if data["recipient"].pk is None:
-            result.new_people.add(data["recipient"].name)
-            # One new person per name, saved once with their first award.
-            data["recipient"] = new_people.setdefault(data["recipient"].name, data["recipient"])
+        data["recipient"] = people.get(data["recipient"], line, data["new_person"])
         key = (data["recipient"].name, data["plan"].pk, data["award_type"], data["grant_date"])
         groups.setdefault(key, []).append((line, data))
+    people.check(result, "recipient")
     for group in groups.values():
         first_line, first = group[0]
         # Every row of an award must repeat the same terms.
@@ -357,9 +386,7 @@ def apply_award_rows(rows, result: ImportResult) -> None:
         if first["election_83b_on"] is not None:
             terms["election_83b"] = Election83b.FILED
         try:
-            if person.pk is None:
-                person.full_clean()
-                person.save()
+            people.save_new([person])
             StockAward.create_with_installments(
                 [(data["vest_date"], data["vest_shares"]) for _, data in group],
                 plan=first["plan"],
@@ -379,6 +406,8 @@ def apply_award_rows(rows, result: ImportResult) -> None:
         result.created += 1
 
 
-def import_awards(upload, commit: bool) -> ImportResult:
-    """Restricted stock awards and units with their installments: one row per installment."""
-    return run_import(upload, AWARD_REQUIRED, AWARD_OPTIONAL, apply_award_rows, commit)
+def import_awards(upload, commit: bool, new_people=()) -> ImportResult:
+    """Restricted stock awards and units with their installments: one row per installment.
+    Names in `new_people` are confirmed as new people."""
+    apply = partial(apply_award_rows, confirmed=new_people)
+    return run_import(upload, AWARD_REQUIRED, AWARD_OPTIONAL, apply, commit)

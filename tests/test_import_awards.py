@@ -382,13 +382,17 @@ def test_a_name_not_on_record_is_named_in_the_preview_before_it_is_added(client_
     PersonFactory(name="Ann Award")
     rows = [*award_rows("Ann Award"), *award_rows("Ann Awrad", kind="RSU", rate="0.3")]
     page = post(client_for("compadmin"), upload(csv(*rows)))
-    assert page.context["result"].new_people == {"Ann Awrad"}
-    assert "the import will add 1 new person: Ann Awrad" in page.content.decode()
+    # A near miss of Ann Award: refused on each of its rows until confirmed as new.
+    assert page.context["result"].near_misses == {"Ann Awrad": ["Ann Award"]}
+    assert "did you mean Ann Award?" in page.context["result"].errors_by_row()[5]["recipient"]
     path = tmp_path / "awards.csv"
     path.write_text(csv(*rows))
     out = StringIO()
-    call_command("import_data", "awards", str(path), stdout=out)
-    assert "Not on record: the import will add 1 new person(s): Ann Awrad." in out.getvalue()
+    confirm = ["--new-person", "Ann Awrad"]
+    call_command("import_data", "awards", str(path), *confirm, stdout=out)
+    assert "Not on record: the import will add 1 new person(s): Ann Awrad (rows 5, 6, 7)." in (
+        out.getvalue()
+    )
     assert not Person.objects.filter(name="Ann Awrad").exists()
 
 

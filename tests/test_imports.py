@@ -1,15 +1,21 @@
 """Bulk import: a dry-run preview, errors per row and column, all or nothing."""
 
 import io
+import uuid
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from compensation.models import OfficerYear, Person
-from grants.models import OptionGrant, StockPlan, VestingInstallment
-from tests.factories import StockPlanFactory
+from core import roles
+from grants.imports import import_grants
+from grants.models import OptionGrant, StockPlan, StockPrice, VestingInstallment
+from tests.factories import StockPlanFactory, UserFactory
+from workspace.models import Change
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +207,40 @@ def test_a_new_person_with_two_grants_is_added_once(admin):
     assert result.committed, result.errors_by_row()
     assert Person.objects.filter(name="New Holder").count() == 1
     assert OptionGrant.objects.filter(optionee__name="New Holder").count() == 2
+
+
+def many_grants(count: int, grant_date: str) -> str:
+    """`count` grants of new people, three installments each."""
+    names = [f"Holder {uuid.uuid4().hex}" for _ in range(count)]
+    rows = [
+        f"{name},2000 Stock Option Plan,{grant_date},3000,3.10,2016-03-01,{2007 + k}-03-01,1000"
+        for name in names
+        for k in range(3)
+    ]
+    return "\n".join([GRANTS_HEADER, *rows]) + "\n"
+
+
+def test_an_import_runs_as_many_queries_for_four_times_the_rows(demo_data):
+    """A query budget, not a timing: the queries of a grants import (preview and commit,
+    new people, grants, installments and their change history) do not grow with the rows.
+    (9 and 36 rows: SQLite takes at most 999 values in a statement, so that Django splits
+    a larger insert into statements of that many values, a statement per batch.)"""
+    user = UserFactory(username="importer", role=roles.ADMINS)
+    counts = {}
+    for count, day in ((3, "2006-03-01"), (12, "2006-03-02")):
+        # No closing price on these days: valuing a grant reads its own (one query each).
+        assert not StockPrice.objects.filter(date=day).exists()
+        text = many_grants(count, day)
+        with CaptureQueriesContext(connection) as previewed:
+            assert import_grants(upload(text), commit=False).ok
+        with CaptureQueriesContext(connection) as committed:
+            result = import_grants(upload(text), commit=True, by=user)
+        assert result.committed and result.created == count
+        counts[count] = (len(previewed), len(committed))
+    assert counts[3] == counts[12]
+    assert OptionGrant.objects.filter(optionee__name__startswith="Holder ").count() == 15
+    # The change history holds every record added: people, grants and installments.
+    added = Change.objects.filter(person__startswith="Holder ", action="+")
+    assert added.filter(record_type="grants.vestinginstallment").count() == 45
+    assert added.filter(record_type="grants.optiongrant").count() == 15
+    assert added.filter(record_type="compensation.person").count() == 15

@@ -1,19 +1,37 @@
+"""The /imports/ page: upload a file, preview every row, import all rows or none. The
+file previewed is kept (PendingImport) and "Import" names it: no second upload."""
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.shortcuts import render
+from django.utils import timezone
 
 from compensation.imports import OPTIONAL as OFFICER_OPTIONAL
 from compensation.imports import REQUIRED as OFFICER_REQUIRED
 from compensation.imports import import_officer_years
-from core.imports import LIMITS, too_large_message
+from core.imports import LIMITS, ImportResult, too_large_message
 from grants.imports import AWARD_OPTIONAL, AWARD_REQUIRED, import_awards, import_grants
 from grants.imports import OPTIONAL as GRANT_OPTIONAL
 from grants.imports import REQUIRED as GRANT_REQUIRED
 
+from .models import PendingImport
+
+# How long a previewed file waits for "Import".
+PENDING_IMPORT_HOURS = 1
+GONE = (
+    "This preview is no longer available: it was imported already, is more than "
+    f"{PENDING_IMPORT_HOURS} hour old, or was uploaded by someone else. Upload the file again."
+)
+
 # Kind -> (label, permission, importer, required columns, optional columns); the
 # import_data command offers the same kinds.
-KINDS = {
+KINDS: dict[str, tuple[str, str, Callable[..., ImportResult], list[str], list[str]]] = {
     "officer_years": (
         "Officers' yearly compensation",
         "compensation.add_officeryear",
@@ -51,46 +69,122 @@ class ImportForm(forms.Form):
             self.fields["file"].error_messages["required"] = too_large_message()
 
 
+class PendingForm(forms.Form):
+    """ "Import" (or a new preview) of a file already previewed, by its id, with the names
+    confirmed as new people."""
+
+    pending = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_pending(self) -> PendingImport:
+        since = timezone.now() - timedelta(hours=PENDING_IMPORT_HOURS)
+        found = PendingImport.objects.filter(
+            pk=self.cleaned_data["pending"], user=self.user, created_at__gte=since
+        ).first()
+        if found is None:
+            raise ValidationError(GONE)
+        return found
+
+
+def confirmed_names(request) -> list[str]:
+    """The names ticked as new people (at most one per row a file may hold)."""
+    return [name[:200] for name in request.POST.getlist("new_person")[:1000] if "\0" not in name]
+
+
+def run(request, kind: str, content: bytes, filename: str, commit: bool, new_people=()):
+    label, perm, importer, _, _ = KINDS[kind]
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    # Grants imported are valued, by the user who imports them.
+    extra = {"by": request.user} if kind == "grants" else {}
+    result = importer(
+        ContentFile(content, name=filename), commit=commit, new_people=new_people, **extra
+    )
+    if result.committed:
+        valued = ""
+        if result.valued is not None:
+            valued = (
+                f" {result.valued} of them valued at grant-date fair value; a grant "
+                "not valued says why on its page."
+            )
+        messages.success(request, f"Imported {result.created} record(s): {label}.{valued}")
+    elif commit:
+        messages.error(request, "Nothing was imported: correct the rows marked below.")
+    return result
+
+
+def keep(request, kind: str, content: bytes, filename: str) -> PendingImport:
+    """Keep the file previewed for "Import"; files past their hour are deleted."""
+    since = timezone.now() - timedelta(hours=PENDING_IMPORT_HOURS)
+    PendingImport.objects.filter(created_at__lt=since).delete()
+    return PendingImport.objects.create(
+        user=request.user,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
 def import_data(request):
-    """Upload, preview every row's errors, and import all rows or none."""
+    """Upload and preview every row's errors (the file is kept), then import all rows or
+    none from the kept file."""
     allowed = [k for k, v in KINDS.items() if request.user.has_perm(v[1])]
     if not allowed:
         raise PermissionDenied
-    form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
-        oversized="file" in getattr(request, "oversized_uploads", ()),
-    )
+    pending = None
     result = None
-    if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
-        label, perm, importer, _, _ = KINDS[kind]
-        if not request.user.has_perm(perm):
-            raise PermissionDenied
-        commit = "commit" in request.POST
-        # Grants imported are valued, by the user who imports them.
-        extra = {"by": request.user} if kind == "grants" else {}
-        try:
-            result = importer(form.cleaned_data["file"], commit=commit, **extra)
-        except ValidationError as error:
-            form.add_error("file", error)
+    commit = "commit" in request.POST
+    if request.method == "POST" and "pending" in request.POST:
+        form = ImportForm()
+        named = PendingForm(request.POST, user=request.user)
+        if not named.is_valid():
+            messages.error(request, GONE)
         else:
-            if result.committed:
-                valued = ""
-                if result.valued is not None:
-                    valued = (
-                        f" {result.valued} of them valued at grant-date fair value; a grant "
-                        "not valued says why on its page."
-                    )
-                messages.success(request, f"Imported {result.created} record(s): {label}.{valued}")
-            elif commit:
-                messages.error(request, "Nothing was imported: correct the rows marked below.")
+            pending = named.cleaned_data["pending"]
+            content = bytes(pending.content)
+            try:
+                result = run(
+                    request,
+                    pending.kind,
+                    content,
+                    pending.filename,
+                    commit,
+                    confirmed_names(request),
+                )
+            except ValidationError as error:  # not after a preview; kept for safety
+                messages.error(request, " ".join(error.messages))
+            else:
+                if result.committed:
+                    pending.delete()
+                    pending = None
+    else:
+        form = ImportForm(
+            request.POST or None,
+            request.FILES or None,
+            oversized="file" in getattr(request, "oversized_uploads", ()),
+        )
+        if request.method == "POST" and form.is_valid():
+            kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                result = run(request, kind, content, upload.name or "", commit)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                if not result.committed:
+                    pending = keep(request, kind, content, upload.name or "")
     return render(
         request,
         "workspace/import.html",
         {
             "form": form,
             "result": result,
+            "pending": pending,
+            "confirmed": set(confirmed_names(request)) if pending else set(),
             "kinds": [(KINDS[k][0], KINDS[k][3], KINDS[k][4]) for k in allowed],
         },
     )

@@ -64,3 +64,22 @@ class Change(models.Model):
     @property
     def is_change(self) -> bool:
         return self.action == self.Action.CHANGED
+
+
+class PendingImport(models.Model):
+    """A file uploaded to /imports/ and previewed, kept until its uploader imports it (or
+    for PENDING_IMPORT_HOURS), so that "Import" saves what was previewed without a second
+    upload."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.kind}), uploaded {self.created_at:%Y-%m-%d %H:%M}"

@@ -26,8 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--commit", action="store_true", help="Save the rows (all or none); default: preview."
         )
+        parser.add_argument(
+            "--new-person",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="A name not on record that is a new person, not a misspelling of a name on "
+            "record (repeatable).",
+        )
 
-    def handle(self, *args, kind: str, file: str, commit: bool, **options):
+    def handle(self, *args, kind: str, file: str, commit: bool, new_person: list, **options):
         label, _, importer, _, _ = KINDS[COMMAND_KINDS[kind]]
         if not os.path.exists(file):  # also False for a path with a NUL character
             raise CommandError(f"{file!r}: no such file.")
@@ -38,7 +46,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file!r}: cannot be read ({error.strerror or error}).") from None
         try:
-            result = importer(File(stream, name=os.path.basename(file)), commit=commit)
+            upload = File(stream, name=os.path.basename(file))
+            result = importer(upload, commit=commit, new_people=new_person)
         except ValidationError as error:  # the file as a whole: its size, format or columns
             raise CommandError(f"{file!r}: {' '.join(error.messages)}") from None
         except OSError as error:
@@ -55,10 +64,8 @@ class Command(BaseCommand):
             )
         if result.new_people:
             added = "Added" if result.committed else "Not on record: the import will add"
-            self.stdout.write(
-                f"{added} {len(result.new_people)} new person(s): "
-                f"{', '.join(sorted(result.new_people))}."
-            )
+            people = "; ".join(f"{name} ({rows})" for name, rows in result.new_people_rows)
+            self.stdout.write(f"{added} {len(result.new_people)} new person(s): {people}.")
         if result.committed:
             self.stdout.write(
                 self.style.SUCCESS(
