@@ -35,6 +35,11 @@ EXPECTED = {
     "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
     "compensation:reopen": (ALL, {A}),  # POST only: a GET is 405 for everyone
+    "compensation:officer-add": ({A}, {A}),
+    "compensation:person-add": ({A}, {A}),
+    "compensation:person-edit": ({A}, {A}),
+    "compensation:record-add": ({A}, {A}),
+    "compensation:record-edit": ({A}, {A}),
     "grants:list": (READ, READ),
     "grants:detail": (READ, READ),
     "grants:exercise-terms": (READ, READ),
@@ -93,6 +98,9 @@ def objects(demo_data):
     return {
         "compensation:person": {"pk": grant.optionee_id},
         "compensation:approve": {"pk": OfficerYear.objects.first().pk},
+        "compensation:person-edit": {"pk": grant.optionee_id},
+        "compensation:record-add": {"pk": grant.optionee_id},
+        "compensation:record-edit": {"pk": OfficerYear.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},
