@@ -57,6 +57,11 @@ EXPECTED = {
     "grants:award": (READ, READ),
     "grants:award-create": ({A}, {A}),
     "grants:award-approve": (ALL, {C}),  # POST only
+    "grants:edit": ({A}, {A}),
+    "grants:award-edit": ({A}, {A}),
+    "grants:plans": (READ, READ),
+    "grants:plan-add": ({A}, {A}),
+    "grants:plan-edit": ({A}, {A}),
     "grants:vestings": (READ, {A}),
     "grants:value": (ALL, {A}),  # POST only
     "grants:valuations": (READ, READ),
@@ -105,6 +110,9 @@ def objects(demo_data):
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},
         "grants:award-approve": {"pk": award.pk},
+        "grants:edit": {"pk": grant.pk},
+        "grants:award-edit": {"pk": award.pk},
+        "grants:plan-edit": {"pk": grant.plan_id},
         "grants:exercise": {"pk": grant.pk},
         "grants:exercise-terms": {"pk": grant.pk},
         "grants:termination": {"pk": Person.objects.first().pk},
