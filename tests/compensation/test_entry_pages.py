@@ -4,8 +4,10 @@ records proposed from the latest one, and the footnotes they carry."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from compensation.entry_forms import OfficerYearForm
 from compensation.models import Footnote, OfficerYear, Person
 from tests.factories import FootnoteFactory, OfficerYearFactory, PersonFactory
 from workspace.models import Change
@@ -262,15 +264,13 @@ def test_an_approved_record_cannot_be_changed(admin_client, akridge):
 
 
 def test_a_record_approved_while_being_edited_is_not_changed(admin_client, akridge):
-    from compensation.entry_forms import OfficerYearForm
-
     proposal = OfficerYearFactory(person=akridge.person, fiscal_year=2007)
     form = OfficerYearForm(record_data(base_salary="1"), instance=proposal)
     assert form.is_valid()
     OfficerYear.objects.filter(pk=proposal.pk).update(
         status=OfficerYear.Status.APPROVED, approved_at="2007-01-01T00:00Z"
     )
-    with pytest.raises(Exception, match="approved"):
+    with pytest.raises(ValidationError, match="approved"):
         form.save()
     proposal.refresh_from_db()
     assert proposal.base_salary == Decimal("185000")
