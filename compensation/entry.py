@@ -5,17 +5,28 @@ returned to proposed (views.reopen_officer_year)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.views.generic import CreateView, ListView, UpdateView
+from django.views.generic.base import TemplateResponseMixin
+from django.views.generic.edit import ModelFormMixin
 
 from core.access import get_object_for_user
 
-from .entry_forms import APPROVED_MESSAGE, OfficerYearForm, PersonForm, salaries_by_year
+from .entry_forms import (
+    APPROVED_MESSAGE,
+    FootnoteForm,
+    OfficerYearForm,
+    PersonForm,
+    salaries_by_year,
+)
 from .forms import ReopenForm
-from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear, Person
+from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, Person
 
 
 def _year_from(request) -> int | None:
@@ -54,11 +65,16 @@ def person_create(request):
 @permission_required("compensation.change_person", raise_exception=True)
 def person_edit(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
+    stored_name = person.name  # the form writes what is typed onto the instance
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid() and _saved(form, request):
         messages.success(request, f"Saved the name: {person}.")
         return redirect(person)
-    return render(request, "compensation/person_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "compensation/person_form.html",
+        {"form": form, "person": person, "stored_name": stored_name},
+    )
 
 
 def _record_page(request, form: OfficerYearForm, **context):
@@ -162,3 +178,32 @@ def record_edit(request, pk: int):
         messages.success(request, f"Saved {record.person}'s {record.fiscal_year} record.")
         return redirect(f"{reverse('compensation:roster')}?year={record.fiscal_year}")
     return _record_page(request, form, person=record.person, record=record, heading=heading)
+
+
+class FootnoteList(PermissionRequiredMixin, ListView):
+    """The footnotes, few and shared by the officers' rows; admins add one here or from
+    a yearly record's form."""
+
+    permission_required = "compensation.view_footnote"
+    raise_exception = True
+    model = Footnote
+    template_name = "compensation/footnote_list.html"
+
+
+class FootnoteEdit(
+    PermissionRequiredMixin, SuccessMessageMixin, TemplateResponseMixin, ModelFormMixin
+):
+    raise_exception = True
+    model = Footnote
+    form_class = FootnoteForm
+    template_name = "compensation/footnote_form.html"
+    success_url = reverse_lazy("compensation:footnotes")
+    success_message = "Saved footnote (%(marker)s)."
+
+
+class FootnoteCreate(FootnoteEdit, CreateView):
+    permission_required = "compensation.add_footnote"
+
+
+class FootnoteUpdate(FootnoteEdit, UpdateView):
+    permission_required = "compensation.change_footnote"

@@ -189,3 +189,25 @@ def salaries_by_year(person: Person | None) -> dict[str, dict[str, str | None]]:
         }
         for year, salary, bonus in rows
     }
+
+
+class FootnoteForm(forms.ModelForm):
+    """A footnote of the exhibit: its marker and text, shared by the rows that carry it."""
+
+    text = forms.CharField(max_length=FOOTNOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Footnote
+        fields = ["marker", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_marker(self):
+        marker = " ".join(self.cleaned_data["marker"].split())
+        others = Footnote.objects.filter(marker__iexact=marker).exclude(pk=self.instance.pk)
+        if marker and others.exists():
+            raise ValidationError(f"Footnote ({marker}) exists already.")
+        return marker

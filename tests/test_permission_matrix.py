@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from compensation.models import OfficerYear, Person
+from compensation.models import Footnote, OfficerYear, Person
 from grants.models import OptionGrant, RegistrationPeriod, StockPrice, ValuationDefaults
 from tests.factories import make_award
 
@@ -40,6 +40,9 @@ EXPECTED = {
     "compensation:person-edit": ({A}, {A}),
     "compensation:record-add": ({A}, {A}),
     "compensation:record-edit": ({A}, {A}),
+    "compensation:footnotes": (READ, READ),
+    "compensation:footnote-add": ({A}, {A}),
+    "compensation:footnote-edit": ({A}, {A}),
     "grants:list": (READ, READ),
     "grants:detail": (READ, READ),
     "grants:exercise-terms": (READ, READ),
@@ -106,6 +109,7 @@ def objects(demo_data):
         "compensation:person-edit": {"pk": grant.optionee_id},
         "compensation:record-add": {"pk": grant.optionee_id},
         "compensation:record-edit": {"pk": OfficerYear.objects.first().pk},
+        "compensation:footnote-edit": {"pk": Footnote.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},

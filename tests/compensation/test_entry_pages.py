@@ -274,3 +274,47 @@ def test_a_record_approved_while_being_edited_is_not_changed(admin_client, akrid
         form.save()
     proposal.refresh_from_db()
     assert proposal.base_salary == Decimal("185000")
+
+
+def test_every_role_reads_the_footnotes_and_only_admins_change_them(client_for, akridge):
+    footnote = akridge.footnotes.get()
+    edit = reverse("compensation:footnote-edit", args=[footnote.pk])
+    for role in ("committee", "auditor"):
+        client = client_for(role)
+        page = client.get(reverse("compensation:footnotes")).content.decode()
+        assert "Please refer to the employment agreements." in page and edit not in page
+        assert client.post(edit, {"marker": "1", "text": "Changed"}).status_code == 403
+        assert client.post(reverse("compensation:footnote-add"), {"marker": "2"}).status_code == 403
+    assert Footnote.objects.count() == 1
+
+
+def test_an_admin_adds_and_changes_a_footnote(admin_client, akridge):
+    footnote = akridge.footnotes.get()
+    response = admin_client.post(
+        reverse("compensation:footnote-add"), {"marker": "2", "text": "Joined in March."}
+    )
+    assert response.status_code == 302
+    assert Footnote.objects.filter(marker="2", text="Joined in March.").exists()
+    edit = reverse("compensation:footnote-edit", args=[footnote.pk])
+    response = admin_client.post(edit, {"marker": "1", "text": "See the agreements."})
+    assert response.status_code == 302
+    footnote.refresh_from_db()
+    assert footnote.text == "See the agreements."
+    assert Change.objects.filter(record_type="compensation.footnote", action="~").exists()
+
+
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"marker": "1", "text": "Again"}, "marker", "Footnote (1) exists already."),
+        ({"marker": "", "text": "No marker"}, "marker", "This field is required."),
+        ({"marker": "123456789", "text": "x"}, "marker", "at most 8 characters"),
+        ({"marker": "3", "text": "x" * 10_000}, "text", "at most 2000 characters"),
+        ({"marker": "3", "text": "Nul\x00"}, "text", "Null characters are not allowed."),
+    ],
+)
+def test_a_bad_footnote_is_refused(admin_client, akridge, data, field, message):
+    response = admin_client.post(reverse("compensation:footnote-add"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert Footnote.objects.count() == 1
