@@ -318,3 +318,20 @@ def test_a_bad_footnote_is_refused(admin_client, akridge, data, field, message):
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert Footnote.objects.count() == 1
+
+
+def test_the_propose_page_runs_a_fixed_number_of_queries(
+    admin_client, akridge, django_assert_num_queries
+):
+    url = reverse("compensation:record-add", args=[akridge.person_id])
+    admin_client.get(url)  # the session and permissions, once
+    with django_assert_num_queries(QUERIES) as few:
+        admin_client.get(url)
+    for n in range(20):
+        FootnoteFactory(marker=f"x{n}", text="More")
+        OfficerYearFactory(person=akridge.person, fiscal_year=1980 + n)
+    with django_assert_num_queries(len(few.captured_queries)):
+        admin_client.get(url)
+
+
+QUERIES = 11
