@@ -103,6 +103,23 @@ class Person(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("compensation:person", args=[self.pk])
 
+    def clean(self) -> None:
+        """Names are unique ignoring capitals and spacing: a name box finds a person by
+        name whatever the case, so "james r. akridge" beside "James R. Akridge" would make
+        both unreachable by name."""
+        self.name = " ".join(self.name.split())
+        others = Person.objects.filter(name__iexact=self.name)
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        same = others.values_list("name", flat=True).first()
+        if same is not None:
+            raise ValidationError(
+                {
+                    "name": f"“{same}” is already on record: one person, one name (capitals "
+                    "and spaces aside)."
+                }
+            )
+
     if TYPE_CHECKING:
         # Read by django-simple-history when the record is saved: the change's reason
         # (an end of service withdrawn says who and why).

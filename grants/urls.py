@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import actions, awards, corrections, grants, market, valuation
+from .views import actions, awards, corrections, edit, grants, market, plans, valuation
 
 app_name = "grants"
 urlpatterns = [
     path("", grants.GrantListView.as_view(), name="list"),
     path("new/", grants.create_grant, name="create"),
     path("<int:pk>/", grants.GrantDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", edit.edit_grant, name="edit"),
     path("<int:pk>/approve/", grants.approve_grant, name="approve"),
     path("<int:pk>/value/", valuation.value_one_grant, name="value"),
     path("<int:pk>/exercise/", actions.record_exercise, name="exercise"),
@@ -15,7 +16,11 @@ urlpatterns = [
     path("awards/", awards.AwardListView.as_view(), name="awards"),
     path("awards/new/", awards.create_award, name="award-create"),
     path("awards/<int:pk>/", awards.AwardDetailView.as_view(), name="award"),
+    path("awards/<int:pk>/edit/", edit.edit_award, name="award-edit"),
     path("awards/<int:pk>/approve/", awards.approve_award, name="award-approve"),
+    path("plans/", plans.PlanList.as_view(), name="plans"),
+    path("plans/new/", plans.PlanCreate.as_view(), name="plan-add"),
+    path("plans/<int:pk>/edit/", plans.PlanUpdate.as_view(), name="plan-edit"),
     path("vestings/", awards.vestings_to_confirm, name="vestings"),
     path("people/<int:pk>/termination/", actions.record_termination, name="termination"),
     path(

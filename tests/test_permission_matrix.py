@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from compensation.models import OfficerYear, Person
+from compensation.models import Footnote, OfficerYear, Person
 from grants.models import OptionGrant, RegistrationPeriod, StockPrice, ValuationDefaults
 from tests.factories import make_award
 
@@ -35,6 +35,14 @@ EXPECTED = {
     "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
     "compensation:reopen": (ALL, {A}),  # POST only: a GET is 405 for everyone
+    "compensation:officer-add": ({A}, {A}),
+    "compensation:person-add": ({A}, {A}),
+    "compensation:person-edit": ({A}, {A}),
+    "compensation:record-add": ({A}, {A}),
+    "compensation:record-edit": ({A}, {A}),
+    "compensation:footnotes": (READ, READ),
+    "compensation:footnote-add": ({A}, {A}),
+    "compensation:footnote-edit": ({A}, {A}),
     "grants:list": (READ, READ),
     "grants:detail": (READ, READ),
     "grants:exercise-terms": (READ, READ),
@@ -55,6 +63,11 @@ EXPECTED = {
     "grants:award": (READ, READ),
     "grants:award-create": ({A}, {A}),
     "grants:award-approve": (ALL, {C}),  # POST only
+    "grants:edit": ({A}, {A}),
+    "grants:award-edit": ({A}, {A}),
+    "grants:plans": (READ, READ),
+    "grants:plan-add": ({A}, {A}),
+    "grants:plan-edit": ({A}, {A}),
     "grants:vestings": (READ, {A}),
     "grants:value": (ALL, {A}),  # POST only
     "grants:valuations": (READ, READ),
@@ -97,10 +110,17 @@ def objects(demo_data):
     return {
         "compensation:person": {"pk": grant.optionee_id},
         "compensation:approve": {"pk": OfficerYear.objects.first().pk},
+        "compensation:person-edit": {"pk": grant.optionee_id},
+        "compensation:record-add": {"pk": grant.optionee_id},
+        "compensation:record-edit": {"pk": OfficerYear.objects.first().pk},
+        "compensation:footnote-edit": {"pk": Footnote.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},
         "grants:award-approve": {"pk": award.pk},
+        "grants:edit": {"pk": grant.pk},
+        "grants:award-edit": {"pk": award.pk},
+        "grants:plan-edit": {"pk": grant.plan_id},
         "grants:exercise": {"pk": grant.pk},
         "grants:exercise-terms": {"pk": grant.pk},
         "grants:exercise-reverse": {"pk": exercise.pk},

@@ -249,21 +249,34 @@ class StockAward(VestingLedger, models.Model):
     def create_with_installments(cls, installments: Rows, **fields) -> "StockAward":
         """Validate the award and its installments together; save both or nothing."""
         award = cls(**fields)
+        award._save_with_installments(installments)
+        return award
+
+    def change_with_installments(self, installments: Rows, **fields) -> None:
+        """Change the terms and the installments together; save both or nothing. The
+        award's row is locked first, as confirming a vesting locks it, so the check
+        against the confirmed vestings sees every one of them."""
+        with transaction.atomic():
+            StockAward.objects.select_for_update().filter(pk=self.pk).values("pk").first()
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self._save_with_installments(installments)
+
+    def _save_with_installments(self, installments: Rows) -> None:
         errors: dict[str, list] = {}
         with transaction.atomic():
             try:
-                award.full_clean()
+                self.full_clean()
             except ValidationError as error:
                 errors.update(error.update_error_dict({}))
             try:
-                award.validate_installments(installments)
+                self.validate_installments(installments)
             except ValidationError as error:
                 errors.setdefault("installments", []).extend(error.messages)
             if errors:
                 raise ValidationError(errors)
-            award.save()
-            award.set_installments(installments)
-        return award
+            self.save()
+            self.set_installments(installments)
 
     def set_installments(self, rows: Rows) -> None:
         """Replace the installments (already validated); on an approved award, a different

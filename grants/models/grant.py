@@ -283,23 +283,38 @@ class OptionGrant(GrantExercises, GrantAssumptions):
     def create_with_installments(cls, installments: Rows, **fields) -> "OptionGrant":
         """Validate the grant and its installments together; save both or nothing."""
         grant = cls(**fields)
+        grant._save_with_installments(installments)
+        return grant
+
+    def change_with_installments(self, installments: Rows, **fields) -> None:
+        """Change the terms and the installments together; save both or nothing. The
+        grant's row is locked first, as an exercise locks it, so the check against the
+        recorded exercises sees every one of them. On an approved grant, a change to a
+        material term or to the installments withdraws the approval (save(),
+        set_installments())."""
+        with transaction.atomic():
+            OptionGrant.objects.select_for_update().filter(pk=self.pk).values("pk").first()
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self._save_with_installments(installments)
+
+    def _save_with_installments(self, installments: Rows) -> None:
         errors: FieldErrors = {}
         # One transaction: save() checks the plan's reserve again under a lock.
         with transaction.atomic():
             try:
-                grant.full_clean()
+                self.full_clean()
             except ValidationError as error:
                 for field, field_errors in error.update_error_dict({}).items():
                     errors.setdefault(field, []).extend(field_errors)
             try:
-                grant.validate_installments(installments)
+                self.validate_installments(installments)
             except ValidationError as error:
                 errors.setdefault("installments", []).extend(error.messages)
             if errors:
                 raise ValidationError(errors)
-            grant.save()
-            grant.set_installments(installments)
-        return grant
+            self.save()
+            self.set_installments(installments)
 
     def set_installments(self, rows: Rows) -> None:
         """Replace the installments (already validated) in one transaction; on an

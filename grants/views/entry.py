@@ -22,15 +22,26 @@ def enter_with_installments(
     template: str,
     missing_shares: str,
     after_save: Callable | None = None,
+    instance=None,
+    context: dict | None = None,
 ):
-    """The new-grant and new-award pages: "generate" fills the installments from the
-    schedule, "more" adds rows, and saving goes through the model's
-    create_with_installments(), whose refusals land on their fields. `after_save(request,
-    saved)` runs once the record is saved (a grant is then valued)."""
+    """The new-grant and new-award pages, and with `instance` their edit pages: "generate"
+    fills the installments from the schedule, "more" adds rows, and saving goes through
+    the model's create_with_installments() (change_with_installments() for an edit),
+    whose refusals land on their fields. `after_save(request, saved)` runs once the
+    record is saved (a grant is then valued)."""
     data = request.POST if request.method == "POST" else None
-    form = form_class(data)
+    form = form_class(data, instance=instance)
     schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
-    formset = InstallmentRowFormSet(data, prefix="installments")
+    if instance is not None and data is None:
+        rows = instance.installment_rows()
+        formset = InstallmentRowFormSet(
+            initial=[{"vest_date": day, "shares": shares} for day, shares in rows],
+            prefix="installments",
+        )
+        formset.extra = 2
+    else:
+        formset = InstallmentRowFormSet(data, prefix="installments")
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "generate":
@@ -46,8 +57,13 @@ def enter_with_installments(
             try:
                 # The form's one-time token is claimed with the record, or not at all.
                 with transaction.atomic():
-                    submissions.claim(request)
-                    saved = model.create_with_installments(formset.rows(), **form.cleaned_data)
+                    if instance is None:
+                        submissions.claim(request)
+                        saved = model.create_with_installments(formset.rows(), **form.cleaned_data)
+                    else:
+                        # An edit saves the same terms again harmlessly: no one-time token.
+                        instance.change_with_installments(formset.rows(), **form.cleaned_data)
+                        saved = instance
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):
                     error = ValidationError({NON_FIELD_ERRORS: error.messages})
@@ -70,6 +86,7 @@ def enter_with_installments(
             "schedule": schedule,
             "formset": formset,
             "submission_token": request.POST.get(submissions.FIELD) or submissions.new_token(),
+            **(context or {}),
         },
     )
 
