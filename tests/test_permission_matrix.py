@@ -34,6 +34,8 @@ EXPECTED = {
     "compensation:person": (READ, READ),
     "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
+    "compensation:approve-bonus": ({C}, {C}),
+    "compensation:return": (ALL, {C}),  # POST only
     "compensation:reopen": (ALL, {A}),  # POST only: a GET is 405 for everyone
     "grants:list": (READ, READ),
     "grants:detail": (READ, READ),
@@ -47,11 +49,11 @@ EXPECTED = {
     "grants:price-edit": ({A}, {A}),
     "grants:registration-add": ({A}, {A}),
     "grants:registration-edit": ({A}, {A}),
-    "grants:approve": (ALL, {C}),  # POST only
+    "grants:approve": ({C}, {C}),  # the terms, the meeting and a confirmation
     "grants:awards": (READ, READ),
     "grants:award": (READ, READ),
     "grants:award-create": ({A}, {A}),
-    "grants:award-approve": (ALL, {C}),  # POST only
+    "grants:award-approve": ({C}, {C}),
     "grants:vestings": (READ, {A}),
     "grants:value": (ALL, {A}),  # POST only
     "grants:valuations": (READ, READ),
@@ -93,6 +95,8 @@ def objects(demo_data):
     return {
         "compensation:person": {"pk": grant.optionee_id},
         "compensation:approve": {"pk": OfficerYear.objects.first().pk},
+        "compensation:approve-bonus": {"pk": OfficerYear.objects.first().pk},
+        "compensation:return": {"pk": OfficerYear.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},
