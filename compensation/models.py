@@ -378,6 +378,8 @@ class OfficerYear(BonusApproval):
         only after it goes back to proposed. The bonus is apart: a bonus entered on a
         record whose salary is approved is a proposal of its own, and an approved bonus
         changes only after it goes back to proposed."""
+        # The bonus's status follows the bonus before the constraints are checked.
+        self.sync_bonus_status(None)
         salary_approved = self.status == self.Status.APPROVED
         if self.pk is None or not (salary_approved or self.is_bonus_approved):
             return

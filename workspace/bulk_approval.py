@@ -5,6 +5,7 @@ with the meeting's name. Every chosen row is locked first (select_for_update), s
 proposal approved meanwhile by someone else is found and named, and nothing is approved
 unless everything chosen can be."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -113,11 +114,11 @@ def approve_selected(*, by, meeting: str, chosen: Selection) -> int:
             elif award.approved_at is not None:
                 problems.append(f"{award}: already approved (by someone else)")
         if not problems:
-            approvals = [(records[pk].approve, str(records[pk])) for pk in chosen.salary]
-            approvals += [(records[pk].approve_bonus, str(records[pk])) for pk in chosen.bonus]
-            approvals += [(grants[pk].approve, str(grants[pk])) for pk in chosen.grant]
-            approvals += [(awards[pk].approve, str(awards[pk])) for pk in chosen.award]
-            for approve, _name in approvals:
+            approvals: list[Callable[..., None]] = [records[pk].approve for pk in chosen.salary]
+            approvals += [records[pk].approve_bonus for pk in chosen.bonus]
+            approvals += [grants[pk].approve for pk in chosen.grant]
+            approvals += [awards[pk].approve for pk in chosen.award]
+            for approve in approvals:
                 try:
                     approve(by=by, meeting=meeting)
                 except ValidationError as error:
