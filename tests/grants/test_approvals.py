@@ -16,7 +16,7 @@ APPROVAL = {"meeting": "Compensation Committee meeting of 2024-02-15", "confirm"
 @pytest.fixture
 def pending():
     """A grant still in force, awaiting the committee's approval."""
-    return make_grant(grant_date=date(2024, 1, 15), approved=False)
+    return make_grant(grant_date=date(2024, 1, 13), approved=False)
 
 
 @pytest.mark.parametrize("role", [ADMIN, AUDITOR, NO_ROLE])
