@@ -9,7 +9,6 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from compensation.models import OfficerYear
-from grants.models import OptionGrant
 from tests.factories import OfficerYearFactory, UserFactory, make_award, make_grant
 
 pytestmark = pytest.mark.django_db
