@@ -162,7 +162,13 @@ def home(request):
         context["latest_year"] = OfficerYear.objects.default_year()
     if user.has_perm("compensation.approve_officeryear"):
         context["proposals"] = list(
-            OfficerYear.objects.filter(status=OfficerYear.Status.PROPOSED)
+            OfficerYear.objects.salary_proposals()
+            .select_related("person")
+            .order_by("-fiscal_year", "person__name")[:20]
+        )
+        # Bonuses are approved on their own (a bonus decided after the salary).
+        context["bonus_proposals"] = list(
+            OfficerYear.objects.bonus_proposals()
             .select_related("person")
             .order_by("-fiscal_year", "person__name")[:20]
         )
