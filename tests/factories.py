@@ -105,14 +105,18 @@ def make_grant(
         grant_date=grant_date,
         **fields,
     )
-    if approved:
-        # Set as the committee left it, whatever the grant's age (approve() refuses a
-        # grant whose deadline has passed, as most of these are by now).
-        # A plain update: no history entry of its own, as if approved with the grant.
-        grant.approved_at, grant.approval_meeting = timezone.now(), "Compensation Committee"
-        OptionGrant.objects.filter(pk=grant.pk).update(
-            approved_at=grant.approved_at, approval_meeting=grant.approval_meeting
-        )
+    return approved_grant(grant) if approved else grant
+
+
+def approved_grant(grant: OptionGrant) -> OptionGrant:
+    """The grant as the committee approved it, whatever its age (approve() refuses a grant
+    whose deadline has passed, as the demo's and most of these are by now): an option
+    awaiting approval cannot be exercised. A plain update, with no history entry of its
+    own, as if approved with the grant."""
+    grant.approved_at, grant.approval_meeting = timezone.now(), "Compensation Committee"
+    OptionGrant.objects.filter(pk=grant.pk).update(
+        approved_at=grant.approved_at, approval_meeting=grant.approval_meeting
+    )
     return grant
 
 

@@ -112,7 +112,8 @@ def test_a_material_change_returns_an_approved_grant_to_awaiting_approval(admin_
     assert grant.shares == 20_000 and grant.approved_at is None and grant.approved_by is None
     reasons = [h.history_change_reason or "" for h in grant.history.all()]
     assert any("Approval withdrawn: shares, exercise_price changed" in r for r in reasons)
-    assert OptionGrant.objects.awaiting_approval().filter(pk=grant.pk).exists()
+    # Awaiting approval again (the grant, from 2005, was still in force in 2010).
+    assert OptionGrant.objects.awaiting_approval(date(2010, 1, 1)).filter(pk=grant.pk).exists()
 
 
 def test_new_installments_alone_withdraw_the_approval(admin_client, approver):
