@@ -163,7 +163,7 @@ def home(request):
     if user.has_perm("compensation.approve_officeryear"):
         # Salaries and bonuses are approved apart (a bonus decided after the salary):
         # both lists from one query, the first few of each.
-        waiting = list(
+        proposed = list(
             OfficerYear.objects.filter(
                 Q(status=OfficerYear.Status.PROPOSED)
                 | Q(bonus_status=OfficerYear.BonusStatus.PROPOSED)
@@ -171,8 +171,8 @@ def home(request):
             .select_related("person")
             .order_by("-fiscal_year", "person__name")[:40]
         )
-        context["proposals"] = [r for r in waiting if not r.is_approved][:20]
-        context["bonus_proposals"] = [r for r in waiting if r.is_bonus_proposed][:20]
+        context["proposals"] = [r for r in proposed if not r.is_approved][:20]
+        context["bonus_proposals"] = [r for r in proposed if r.is_bonus_proposed][:20]
     if user.has_perm("grants.approve_optiongrant"):
         context["grants_to_approve"] = list(
             OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
