@@ -5,7 +5,18 @@ from core.admin_history import ReadOnlyHistoryAdmin
 
 from .models import Footnote, OfficerYear, Person
 
-APPROVAL_FIELDS = ("status", "approved_by", "approved_at", "approval_meeting")
+APPROVAL_FIELDS = (
+    "status",
+    "approved_by",
+    "approved_at",
+    "approval_meeting",
+    "returned_comment",
+    "bonus_status",
+    "bonus_approved_by",
+    "bonus_approved_at",
+    "bonus_approval_meeting",
+    "bonus_returned_comment",
+)
 
 
 class OfficerYearAdminForm(forms.ModelForm):
@@ -98,8 +109,9 @@ class OfficerYearAdmin(ReadOnlyHistoryAdmin):
         "bonus_display",
         "other_compensation_display",
         "status",
+        "bonus_status",
     )
-    list_filter = ("fiscal_year", "status", "is_peo", "is_pfo")
+    list_filter = ("fiscal_year", "status", "bonus_status", "is_peo", "is_pfo")
     search_fields = ("person__name", "title")
     list_select_related = ("person",)
     autocomplete_fields = ("person",)

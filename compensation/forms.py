@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from core.forms import DateInput, WholeNumberField, share_price_field
 
+from .approval import COMMENT_LENGTH, Part
 from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Person
 
 
@@ -94,10 +95,22 @@ class ApprovalForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    """Why an approved record returns to proposed: kept in its change history. The model
-    asks for a reason when there is none; the form bounds it (and refuses a NUL)."""
+    """Why an approved salary or bonus returns to proposed: kept in its change history. The
+    model asks for a reason when there is none; the form bounds it (and refuses a NUL)."""
 
     reason = forms.CharField(max_length=200, required=False)
+    part = forms.ChoiceField(choices=Part.choices, required=False)
+
+
+class ReturnForm(forms.Form):
+    """The committee sends a proposal back to the admins with a comment."""
+
+    part = forms.ChoiceField(choices=Part.choices)
+    comment = forms.CharField(
+        max_length=COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the admins should change; they see it until the proposal changes.",
+    )
 
 
 class OfficerReviewForm(forms.Form):

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import (
     Case,
     DecimalField,
@@ -18,10 +18,11 @@ from django.db.models import (
 )
 from django.db.models.functions import NullIf
 from django.urls import reverse
-from django.utils import timezone
 
 from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
 from core.history import TrackedHistory
+
+from .approval import BonusApproval, BonusStatus, SalaryStatus
 
 
 class _MoneyDigits(TypedDict):
@@ -131,8 +132,15 @@ class OfficerYearQuerySet(models.QuerySet):
         return self.filter(fiscal_year=fiscal_year)
 
     def approved(self) -> "OfficerYearQuerySet":
-        """The effective records: a proposal counts only once the committee approves it."""
+        """The records whose salary (title and terms) is effective: a proposal counts only
+        once the committee approves it. A bonus has its own status (bonus_status)."""
         return self.filter(status=OfficerYear.Status.APPROVED)
+
+    def salary_proposals(self) -> "OfficerYearQuerySet":
+        return self.filter(status=OfficerYear.Status.PROPOSED)
+
+    def bonus_proposals(self) -> "OfficerYearQuerySet":
+        return self.filter(bonus_status=BonusStatus.PROPOSED)
 
     def default_year(self) -> int | None:
         """What "the latest year" means by default: the latest year with approved salaries;
@@ -165,13 +173,16 @@ class OfficerYearQuerySet(models.QuerySet):
         """The same person's bonus for `bonus_year`, which need not be this record's year.
 
         `has_bonus_record` tells "no record for that year" apart from "n/a" (a record
-        whose bonus is empty); `bonus_status` is that record's status, since its bonus is
-        effective only once approved, whatever this record's own status."""
+        whose bonus is empty); `year_bonus_status` is that bonus's own status, since it is
+        effective only once approved, whatever the salaries' status."""
         records = OfficerYear.objects.filter(person=OuterRef("person"), fiscal_year=bonus_year)
         return self.annotate(
             has_bonus_record=Exists(records),
             year_bonus=Subquery(records.values("bonus")[:1]),
-            bonus_status=Subquery(records.values("status")[:1]),
+            year_bonus_status=Subquery(records.values("bonus_status")[:1]),
+            # The bonus's own record, to approve or return it, and the committee's comment.
+            year_bonus_record=Subquery(records.values("pk")[:1]),
+            year_bonus_returned=Subquery(records.values("bonus_returned_comment")[:1]),
         )
 
     def for_roster(self, fiscal_year: int, bonus_year: int) -> "OfficerYearQuerySet":
@@ -205,23 +216,23 @@ class OfficerYearQuerySet(models.QuerySet):
         """The latest year up to `fiscal_year` in which any bonus was awarded: an exhibit
         for 2006 salaries reports the 2004 bonuses when those are the latest awarded. A
         proposed bonus is not awarded until the committee approves it."""
-        years = self.approved().filter(fiscal_year__lte=fiscal_year, bonus__isnull=False)
+        years = self.filter(fiscal_year__lte=fiscal_year, bonus_status=BonusStatus.APPROVED)
         return years.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first() or (
             fiscal_year
         )
 
 
-class OfficerYear(models.Model):
+class OfficerYear(BonusApproval):
     """One person's title, base salary and bonus for one fiscal year.
 
     A new year's salary starts as a proposal and becomes effective when the committee
-    approves it. An empty bonus means "n/a" (no bonus awarded or not eligible), which is
-    not the same as a bonus of $0.
+    approves it; the bonus is approved on its own (compensation/approval.py). An empty
+    bonus means "n/a" (no bonus awarded or not eligible), which is not the same as a
+    bonus of $0.
     """
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved"
+    Status = SalaryStatus
+    BonusStatus = BonusStatus
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="officer_years")
     fiscal_year = models.PositiveSmallIntegerField(
@@ -292,7 +303,9 @@ class OfficerYear(models.Model):
         salary_change_pct: Decimal | None
         has_bonus_record: bool  # with_bonus_for()
         year_bonus: Decimal | None
-        bonus_status: str | None
+        year_bonus_status: str | None
+        year_bonus_record: int | None
+        year_bonus_returned: str | None
         # Read by django-simple-history when the record is saved: the change's reason.
         _change_reason: str
 
@@ -335,6 +348,28 @@ class OfficerYear(models.Model):
                 name="approved_record_has_approval_time",
                 violation_error_message="An approved record needs the time it was approved.",
             ),
+            models.CheckConstraint(
+                condition=(Q(bonus__isnull=True) & Q(bonus_status="none"))
+                | (Q(bonus__isnull=False) & Q(bonus_status__in=["proposed", "approved"])),
+                name="officer_bonus_status_follows_bonus",
+                violation_error_message='A bonus is proposed or approved; "n/a" has nothing '
+                "to approve.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(bonus_status="approved") | Q(bonus_approved_at__isnull=False),
+                name="approved_bonus_has_approval_time",
+                violation_error_message="An approved bonus needs the time it was approved.",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_comment="") | Q(status="proposed"),
+                name="only_a_salary_proposal_is_returned",
+                violation_error_message="Only a salary proposal can carry the committee's comment.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_returned_comment="") | Q(bonus_status="proposed"),
+                name="only_a_bonus_proposal_is_returned",
+                violation_error_message="Only a bonus proposal can carry the committee's comment.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,42 +378,56 @@ class OfficerYear(models.Model):
     def get_absolute_url(self) -> str:
         return self.person.get_absolute_url()
 
-    FINANCIAL_FIELDS = (
+    # The salary's approval covers these; the bonus has its own.
+    SALARY_FIELDS = (
         "person_id",
         "fiscal_year",
         "title",
         "base_salary",
-        "bonus",
         "other_compensation",
         "is_peo",
         "is_pfo",
     )
 
+    def _stored(self) -> dict | None:
+        if self.pk is None:
+            return None
+        fields = (*self.SALARY_FIELDS, "bonus")
+        return OfficerYear.objects.filter(pk=self.pk).values(*fields).first()
+
     def clean(self) -> None:
-        """An approved record is effective: it changes only after going back to proposed."""
-        if self.pk is None or self.status != self.Status.APPROVED:
+        """An approved salary is effective: the record's salary, title and terms change
+        only after it goes back to proposed. The bonus is apart: a bonus entered on a
+        record whose salary is approved is a proposal of its own, and an approved bonus
+        changes only after it goes back to proposed."""
+        # The bonus's status follows the bonus before the constraints are checked.
+        self.sync_bonus_status(None)
+        salary_approved = self.status == self.Status.APPROVED
+        if self.pk is None or not (salary_approved or self.is_bonus_approved):
             return
-        stored = OfficerYear.objects.filter(pk=self.pk).values(*self.FINANCIAL_FIELDS).first()
-        if stored and any(stored[f] != getattr(self, f) for f in self.FINANCIAL_FIELDS):
+        stored = self._stored()
+        if stored is None:
+            return
+        if salary_approved and any(stored[f] != getattr(self, f) for f in self.SALARY_FIELDS):
             raise ValidationError(
-                "This record is approved. Return it to proposed before changing it; the "
-                "change history keeps both the approval and the return."
+                "This record's salary is approved. Return it to proposed before changing "
+                "the title, salary or other terms; the change history keeps both the "
+                "approval and the return."
+            )
+        if self.is_bonus_approved and stored["bonus"] != self.bonus:
+            raise ValidationError(
+                {
+                    "bonus": "This bonus is approved. Return the bonus to proposed before "
+                    "changing it; the salary keeps its own approval."
+                }
             )
 
-    def return_to_proposed(self, *, by, reason: str) -> None:
-        """Reopen an approved record for changes; the history records who and why."""
-        reason = reason.strip()
-        if not reason:
-            raise ValidationError({"reason": "Say why the approved record is reopened."})
-        with transaction.atomic():
-            current = OfficerYear.objects.select_for_update().get(pk=self.pk)
-            if current.status != self.Status.APPROVED:
-                raise ValidationError(f"{self} is not approved.")
-            current.status = self.Status.PROPOSED
-            current.approved_by, current.approved_at, current.approval_meeting = None, None, ""
-            current._change_reason = f"Returned to proposed by {by}: {reason}"
-            current.save()
-        self.refresh_from_db()
+    def save(self, *args, **kwargs) -> None:
+        if kwargs.get("update_fields") is None:
+            # Read the stored record only where a comment may have to go.
+            has_comment = self.returned_comment or self.bonus_returned_comment
+            self.sync_bonus_status(self._stored() if has_comment else None)
+        super().save(*args, **kwargs)
 
     @property
     def footnote_markers(self) -> str:
@@ -388,21 +437,3 @@ class OfficerYear(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
-
-    def approve(self, *, by, meeting: str, at=None) -> None:
-        """Make a proposed salary effective. Only a proposal can be approved, once."""
-        meeting = meeting.strip()
-        if not meeting:
-            raise ValidationError({"approval_meeting": "Name the meeting that approved it."})
-        with transaction.atomic():
-            # Lock the row: two committee members clicking at once approve it once.
-            current = OfficerYear.objects.select_for_update().get(pk=self.pk)
-            if current.status != self.Status.PROPOSED:
-                raise ValidationError(f"{self} is already approved.")
-            current.status = self.Status.APPROVED
-            current.approved_by = by
-            current.approved_at = at or timezone.now()
-            current.approval_meeting = meeting
-            current._change_reason = f"Approved at {meeting}"
-            current.save(update_fields=["status", "approved_by", "approved_at", "approval_meeting"])
-        self.refresh_from_db()

@@ -94,17 +94,30 @@ class RosterTable(tables.Table):
         if not record.has_bonus_record:
             return "—"
         # The bonus year's record may be a proposal even where this year's is approved.
-        if record.bonus_status == OfficerYear.Status.PROPOSED:
+        if record.year_bonus_status == OfficerYear.BonusStatus.PROPOSED:
             return format_proposed(value)
         return format_money(value, none=NOT_AWARDED)
 
     def value_year_bonus(self, value, record):
         if not record.has_bonus_record:
             return ""
-        if record.bonus_status == OfficerYear.Status.PROPOSED:
+        if record.year_bonus_status == OfficerYear.BonusStatus.PROPOSED:
             return format_proposed(value)
         return NOT_AWARDED if value is None else value
 
     def render_status(self, record):
+        """The salary's status; the committee's comment on a returned proposal (the
+        salary's, and the shown bonus's) until the admins change it."""
         css = "text-bg-success" if record.is_approved else "text-bg-warning"
-        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+        html = format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+        if record.returned_comment:
+            html += format_html(
+                '<div class="small text-danger returned">Salary returned: {}</div>',
+                record.returned_comment,
+            )
+        if record.year_bonus_returned:
+            html += format_html(
+                '<div class="small text-danger returned">Bonus returned: {}</div>',
+                record.year_bonus_returned,
+            )
+        return html

@@ -16,5 +16,7 @@ urlpatterns = [
     path("footnotes/<int:pk>/edit/", entry.FootnoteUpdate.as_view(), name="footnote-edit"),
     path("people/names.json", views.person_names, name="person-names"),
     path("records/<int:pk>/approve/", views.approve_officer_year, name="approve"),
+    path("records/<int:pk>/approve-bonus/", views.approve_bonus, name="approve-bonus"),
+    path("records/<int:pk>/return/", views.return_proposal, name="return"),
     path("records/reopen/", views.reopen_officer_year, name="reopen"),
 ]

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_tables2.views import SingleTableView
 
-from core.access import get_object_for_user
+from core.access import get_object_for_user, safe_next
 from core.charts import line_chart
 from core.templatetags.money import format_money
 
-from .forms import ApprovalForm, ReopenForm, RosterYearForm
+from .approval import Part
+from .forms import ApprovalForm, ReopenForm, ReturnForm, RosterYearForm
 from .models import Footnote, OfficerYear, Person
 from .tables import RosterTable
 
@@ -81,7 +82,7 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         years = list(
             self.object.officer_years.with_salary_change()
-            .select_related("approved_by")
+            .select_related("approved_by", "bonus_approved_by", "returned_by", "bonus_returned_by")
             .prefetch_related("footnotes")
             .order_by("fiscal_year")
         )
@@ -106,33 +107,97 @@ def person_names(request):
     return JsonResponse({"names": list(names.values_list("name", flat=True)[:20])})
 
 
+def roster_url(record: OfficerYear) -> str:
+    return f"{reverse('compensation:roster')}?year={record.fiscal_year}"
+
+
+def _approve(request, pk: int, part: str):
+    """Committee members make a proposed salary (with the record's title and terms) or a
+    proposed bonus effective, naming the meeting; then back where they came from (the
+    approvals queue), or to the roster."""
+    record = get_object_for_user(
+        request.user,
+        OfficerYear.objects.select_related("person", "approved_by", "bonus_approved_by"),
+        "compensation.approve_officeryear",
+        pk=pk,
+    )
+    form = ApprovalForm(request.POST or None)
+    approve = record.approve_bonus if part == Part.BONUS else record.approve
+    what = "bonus" if part == Part.BONUS else "base salary"
+    if request.method == "POST" and form.is_valid():
+        try:
+            approve(by=request.user, meeting=form.cleaned_data["meeting"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Approved {record.person}'s {record.fiscal_year} {what} at "
+                f"{form.cleaned_data['meeting']}.",
+            )
+        return redirect(safe_next(request, roster_url(record)))
+    return render(
+        request,
+        "compensation/approve.html",
+        {
+            "record": record,
+            "form": form,
+            "part": part,
+            "next": safe_next(request, ""),
+        },
+    )
+
+
 @permission_required("compensation.approve_officeryear", raise_exception=True)
 def approve_officer_year(request, pk: int):
-    """Committee members make a proposed salary effective, naming the meeting."""
+    return _approve(request, pk, Part.SALARY)
+
+
+@permission_required("compensation.approve_officeryear", raise_exception=True)
+def approve_bonus(request, pk: int):
+    return _approve(request, pk, Part.BONUS)
+
+
+@require_POST
+@permission_required("compensation.approve_officeryear", raise_exception=True)
+def return_proposal(request, pk: int):
+    """The committee sends a salary or bonus proposal back with a comment; it stays
+    proposed, and the admins see the comment on the roster, the person's page and the
+    approvals page until they change the proposal."""
     record = get_object_for_user(
         request.user,
         OfficerYear.objects.select_related("person"),
         "compensation.approve_officeryear",
         pk=pk,
     )
-    form = ApprovalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record.approve(by=request.user, meeting=form.cleaned_data["meeting"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, f"Approved {record.person}'s {record.fiscal_year} base salary."
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                [
+                    f"{form.fields[name].label or name.capitalize()}: {problem}"
+                    for name, problems in form.errors.items()
+                    for problem in problems
+                ]
             )
-        return redirect(f"{reverse('compensation:roster')}?year={record.fiscal_year}")
-    return render(request, "compensation/approve.html", {"record": record, "form": form})
+        part = form.cleaned_data["part"]
+        record.return_proposal(by=request.user, part=part, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Returned {record.person}'s {record.fiscal_year} {Part(part).label.lower()} "
+            f"proposal to the admins with your comment.",
+        )
+    return redirect(safe_next(request, roster_url(record)))
 
 
 @require_POST
 @permission_required("compensation.change_officeryear", raise_exception=True)
 def reopen_officer_year(request):
-    """Return an approved record to proposed so it can be changed; history keeps why."""
+    """Return an approved salary or bonus to proposed so it can be changed; history keeps
+    why."""
     record = get_object_for_user(
         request.user,
         OfficerYear.objects.select_related("person"),
@@ -142,10 +207,17 @@ def reopen_officer_year(request):
     form = ReopenForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError([f"Reason: {e}" for e in form.errors["reason"]])
-        record.return_to_proposed(by=request.user, reason=form.cleaned_data["reason"])
+            raise ValidationError(
+                [f"{name.capitalize()}: {e}" for name, es in form.errors.items() for e in es]
+            )
+        if form.cleaned_data["part"] == Part.BONUS:
+            record.return_bonus_to_proposed(by=request.user, reason=form.cleaned_data["reason"])
+            what = "bonus"
+        else:
+            record.return_to_proposed(by=request.user, reason=form.cleaned_data["reason"])
+            what = "salary"
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{record} is a proposal again and can be changed.")
+        messages.success(request, f"{record}: the {what} is a proposal again and can be changed.")
     return redirect(record.person)

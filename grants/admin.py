@@ -236,7 +236,14 @@ class OptionGrantAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
     list_select_related = ("optionee", "plan")
     autocomplete_fields = ("optionee",)
     date_hierarchy = "grant_date"
-    readonly_fields = ("deadline", "valuations_made")
+    # Approval happens only through the committee's approve page, never by editing.
+    readonly_fields = (
+        "deadline",
+        "valuations_made",
+        "approved_by",
+        "approved_at",
+        "approval_meeting",
+    )
     inlines = [VestingInstallmentInline, ExerciseInline]
     fieldsets = [
         (None, {"fields": ["plan", "optionee", "option_type", "notes"]}),
@@ -255,7 +262,19 @@ class OptionGrantAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
                 ]
             },
         ),
-        ("Authorization", {"fields": ["authorized_by", "authorized_on", "acknowledged_on"]}),
+        (
+            "Authorization",
+            {
+                "fields": [
+                    "authorized_by",
+                    "authorized_on",
+                    "acknowledged_on",
+                    "approved_by",
+                    "approved_at",
+                    "approval_meeting",
+                ]
+            },
+        ),
         (
             "Valuation assumptions (empty: the fiscal year's approved default)",
             {"fields": [*OptionGrant.ASSUMPTION_FIELDS, "valuations_made"]},
@@ -435,7 +454,7 @@ class StockAwardAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("recipient", "plan")
     autocomplete_fields = ("recipient",)
     date_hierarchy = "grant_date"
-    readonly_fields = ("approved_by", "approved_at")
+    readonly_fields = ("approved_by", "approved_at", "approval_meeting")
     inlines = [AwardInstallmentInline, AwardVestingInline]
     fieldsets = [
         (None, {"fields": ["plan", "recipient", "award_type", "notes"]}),
@@ -443,7 +462,15 @@ class StockAwardAdmin(ReadOnlyHistoryAdmin):
         ("Section 83(b)", {"fields": ["election_83b", "election_83b_on"]}),
         (
             "Authorization",
-            {"fields": ["authorized_by", "authorized_on", "approved_by", "approved_at"]},
+            {
+                "fields": [
+                    "authorized_by",
+                    "authorized_on",
+                    "approved_by",
+                    "approved_at",
+                    "approval_meeting",
+                ]
+            },
         ),
     ]
 

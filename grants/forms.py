@@ -476,3 +476,18 @@ class ValuationDefaultsForm(forms.ModelForm):
 
 
 BASIS_LENGTH = 2000
+
+
+class HoldingApprovalForm(forms.Form):
+    """The committee approves a grant's or an award's board authorization: the meeting
+    that approved it, and a confirmation that the terms shown are the ones approved."""
+
+    meeting = forms.CharField(
+        label="Approved at meeting",
+        max_length=200,
+        help_text="E.g. Compensation Committee meeting of 2006-02-15.",
+    )
+    confirm = forms.BooleanField(
+        label="The committee approved these terms at this meeting.",
+        error_messages={"required": "Confirm that the committee approved these terms."},
+    )

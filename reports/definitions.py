@@ -78,7 +78,7 @@ class OfficerCompensation(Report):
     def amounts(record: OfficerYear) -> tuple:
         """The salary and bonus cells, and whether either is a proposal. Only approved
         records are effective; a proposal prints as marked text, never as an amount. The
-        bonus comes from the bonus year's record, whose status is its own."""
+        bonus comes from the bonus year's record and has its own status."""
         salary: Decimal | str | None  # an amount, or its proposal as marked text
         bonus: Decimal | str
         salary, proposed = record.base_salary, False
@@ -86,7 +86,7 @@ class OfficerCompensation(Report):
             salary, proposed = format_proposed(salary), True
         if not record.has_bonus_record:
             bonus = NOT_RECORDED
-        elif record.bonus_status == OfficerYear.Status.PROPOSED:
+        elif record.year_bonus_status == OfficerYear.BonusStatus.PROPOSED:
             bonus, proposed = format_proposed(record.year_bonus), True
         else:
             bonus = NA if record.year_bonus is None else record.year_bonus

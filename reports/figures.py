@@ -85,7 +85,9 @@ class YearFigures:
 
     @property
     def is_proposed(self) -> bool:
-        return self.record is not None and not self.record.is_approved
+        """The salary or the bonus awaits the committee: the year is not totalled."""
+        record = self.record
+        return record is not None and (not record.is_approved or record.is_bonus_proposed)
 
     def total(self) -> Decimal | str:
         """Salary + bonus + stock awards + option awards + all other compensation. "n/a"
@@ -116,7 +118,9 @@ class YearFigures:
         parts += [entry.value for entry in self.grants]
         record = self.record
         if record is not None and record.is_approved:
-            parts += [record.base_salary, record.bonus, record.other_compensation]
+            parts += [record.base_salary, record.other_compensation]
+        if record is not None and record.is_bonus_approved:
+            parts.append(record.bonus)
         return sum((part for part in parts if part is not None), ZERO)
 
 

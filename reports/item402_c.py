@@ -104,18 +104,24 @@ class SummaryCompensation(Report):
         if record is None:
             # A year with awards and no yearly record: nothing of it is recorded.
             salary = bonus = other = NOT_RECORDED
-        elif figures.is_proposed:
-            # A proposal is not compensation yet: marked as text, and never totalled.
-            self._proposed = True
-            salary = (
-                NOT_RECORDED if record.base_salary is None else format_proposed(record.base_salary)
-            )
-            bonus = format_proposed(record.bonus)
-            other = format_proposed(record.other_compensation)
         else:
-            salary = NOT_RECORDED if record.base_salary is None else record.base_salary
-            bonus = NA if record.bonus is None else record.bonus
-            other = NA if record.other_compensation is None else record.other_compensation
+            # A proposal is not compensation yet: marked as text, and never totalled. The
+            # salary (with the record's other terms) and the bonus are approved apart.
+            self._proposed = self._proposed or figures.is_proposed
+            if not record.is_approved:
+                salary = (
+                    NOT_RECORDED
+                    if record.base_salary is None
+                    else format_proposed(record.base_salary)
+                )
+                other = format_proposed(record.other_compensation)
+            else:
+                salary = NOT_RECORDED if record.base_salary is None else record.base_salary
+                other = NA if record.other_compensation is None else record.other_compensation
+            if record.is_bonus_proposed:
+                bonus = format_proposed(record.bonus)
+            else:
+                bonus = NA if record.bonus is None else record.bonus
         options: Decimal | str | None = None
         if figures.grants:
             options = NOT_VALUED if figures.option_awards is None else figures.option_awards

@@ -85,23 +85,39 @@ def make_grant(
     *,
     optionee: Person | None = None,
     grant_date: date = date(2005, 7, 13),
+    approved: bool = True,
     **fields,
 ) -> OptionGrant:
     """A grant saved with its installments through the model's own validation.
 
-    Defaults: 10,000 shares at $2.99 vesting 2,500 a year from the grant date."""
+    Defaults: 10,000 shares at $2.99 vesting 2,500 a year from the grant date, approved by
+    the committee (an option awaiting approval cannot be exercised); approved=False
+    leaves it awaiting approval."""
     if installments is None:
         installments = [(date(grant_date.year + k, grant_date.month, 13), 2500) for k in range(4)]
     fields.setdefault("shares", sum(shares for _, shares in installments))
     fields.setdefault("exercise_price", Decimal("2.99"))
     fields.setdefault("expiration_date", date(grant_date.year + 10, grant_date.month, 13))
-    return OptionGrant.create_with_installments(
+    grant = OptionGrant.create_with_installments(
         installments,
         plan=fields.pop("plan", None) or StockPlanFactory(),
         optionee=optionee or PersonFactory(),
         grant_date=grant_date,
         **fields,
     )
+    return approved_grant(grant) if approved else grant
+
+
+def approved_grant(grant: OptionGrant) -> OptionGrant:
+    """The grant as the committee approved it, whatever its age (approve() refuses a grant
+    whose deadline has passed, as the demo's and most of these are by now): an option
+    awaiting approval cannot be exercised. A plain update, with no history entry of its
+    own, as if approved with the grant."""
+    grant.approved_at, grant.approval_meeting = timezone.now(), "Compensation Committee"
+    OptionGrant.objects.filter(pk=grant.pk).update(
+        approved_at=grant.approved_at, approval_meeting=grant.approval_meeting
+    )
+    return grant
 
 
 def make_award(

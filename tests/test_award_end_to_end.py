@@ -44,7 +44,10 @@ def imported(tmp_path, client):
     award = StockAward.objects.get()
     # The committee approves it in the app; an admin confirms the first vesting.
     client.force_login(UserFactory(role=roles.COMMITTEE))
-    client.post(f"/grants/awards/{award.pk}/approve/")
+    client.post(
+        f"/grants/awards/{award.pk}/approve/",
+        {"meeting": "Compensation Committee meeting of 2006-02-15", "confirm": "on"},
+    )
     client.force_login(UserFactory(role=roles.ADMINS))
     response = client.post("/grants/vestings/", {"award": award.pk, "vest_date": "2007-03-01"})
     assert response.status_code in (200, 302)

@@ -18,6 +18,7 @@ from grants.models import OptionGrant, StockPrice
 from grants.models.service import record_end_of_service
 from reports.definitions import REPORTS
 from reports.exports import csv_lines
+from tests.factories import approved_grant
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -75,7 +76,7 @@ def manage(*args, database_url: str) -> subprocess.CompletedProcess:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_restored_into_the_other_engine_gives_identical_reports(tmp_path):
     call_command("load_demo", stdout=StringIO())
-    grant = OptionGrant.objects.get()
+    grant = approved_grant(OptionGrant.objects.get())  # approved: it can be exercised
     StockPrice.objects.create(date=date(2007, 3, 1), price=Decimal("4.5"))
     grant.exercise(10_000, date(2007, 3, 1), "regulation_t")
     person = grant.optionee

@@ -101,8 +101,7 @@ def test_the_history_revert_cannot_rewrite_a_grant(admin_client, approver):
 
 def test_a_material_change_returns_an_approved_grant_to_awaiting_approval(admin_client, approver):
     RegistrationPeriodFactory()
-    grant = make_grant([(date(2006, 1, 1), 5000), (date(2007, 1, 1), 5000)])
-    grant.approve(by=approver)
+    grant = make_grant([(date(2006, 1, 1), 5000), (date(2007, 1, 1), 5000)])  # approved
     rows = [("2006-01-01", 10_000), ("2007-01-01", 10_000)]
     response = admin_client.post(
         f"/admin/grants/optiongrant/{grant.pk}/change/",
@@ -113,22 +112,25 @@ def test_a_material_change_returns_an_approved_grant_to_awaiting_approval(admin_
     assert grant.shares == 20_000 and grant.approved_at is None and grant.approved_by is None
     reasons = [h.history_change_reason or "" for h in grant.history.all()]
     assert any("Approval withdrawn: shares, exercise_price changed" in r for r in reasons)
-    assert OptionGrant.objects.awaiting_approval().filter(pk=grant.pk).exists()
+    # Awaiting approval again (the grant, from 2005, was still in force in 2010).
+    assert OptionGrant.objects.awaiting_approval(date(2010, 1, 1)).filter(pk=grant.pk).exists()
 
 
 def test_new_installments_alone_withdraw_the_approval(admin_client, approver):
     RegistrationPeriodFactory()
-    grant = make_grant([(date(2006, 1, 1), 5000), (date(2007, 1, 1), 5000)])
-    grant.approve(by=approver)
+    # A grant still in force: the committee can approve it again.
+    grant = make_grant(
+        [(date(2021, 1, 1), 5000), (date(2022, 1, 1), 5000)], grant_date=date(2020, 7, 13)
+    )
     response = admin_client.post(
         f"/admin/grants/optiongrant/{grant.pk}/change/",
-        change_post(grant, [("2006-06-01", 5000), ("2007-06-01", 5000)]),
+        change_post(grant, [("2021-06-01", 5000), ("2022-06-01", 5000)]),
     )
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.approved_at is None
     # Saving the grant as it is keeps an approval.
-    grant.approve(by=approver)
+    grant.approve(by=approver, meeting="Meeting 2021-07-01")
     grant.notes = "A note is not a material term."
     grant.save()
     grant.refresh_from_db()

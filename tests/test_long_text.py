@@ -87,7 +87,6 @@ def test_a_reopen_reason_past_the_forms_limit_or_with_a_nul_is_refused(
 
 def test_a_withdrawn_approval_names_every_changed_term_in_the_history(db):
     grant = make_grant(grant_date=date(2005, 7, 13))
-    grant.approve(by=UserFactory(username="chair"))
     grant.exercise_price = Decimal("3.50")
     grant.option_type = "ISO"
     grant.expiration_date = date(2015, 7, 1)

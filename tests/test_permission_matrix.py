@@ -34,6 +34,8 @@ EXPECTED = {
     "compensation:person": (READ, READ),
     "compensation:person-names": (READ, READ),
     "compensation:approve": ({C}, {C}),
+    "compensation:approve-bonus": ({C}, {C}),
+    "compensation:return": (ALL, {C}),  # POST only
     "compensation:reopen": (ALL, {A}),  # POST only: a GET is 405 for everyone
     "compensation:officer-add": ({A}, {A}),
     "compensation:person-add": ({A}, {A}),
@@ -58,11 +60,11 @@ EXPECTED = {
     "grants:price-edit": ({A}, {A}),
     "grants:registration-add": ({A}, {A}),
     "grants:registration-edit": ({A}, {A}),
-    "grants:approve": (ALL, {C}),  # POST only
+    "grants:approve": ({C}, {C}),  # the terms, the meeting and a confirmation
     "grants:awards": (READ, READ),
     "grants:award": (READ, READ),
     "grants:award-create": ({A}, {A}),
-    "grants:award-approve": (ALL, {C}),  # POST only
+    "grants:award-approve": ({C}, {C}),
     "grants:edit": ({A}, {A}),
     "grants:award-edit": ({A}, {A}),
     "grants:plans": (READ, READ),
@@ -114,6 +116,8 @@ def objects(demo_data):
         "compensation:record-add": {"pk": grant.optionee_id},
         "compensation:record-edit": {"pk": OfficerYear.objects.first().pk},
         "compensation:footnote-edit": {"pk": Footnote.objects.first().pk},
+        "compensation:approve-bonus": {"pk": OfficerYear.objects.first().pk},
+        "compensation:return": {"pk": OfficerYear.objects.first().pk},
         "grants:detail": {"pk": grant.pk},
         "grants:approve": {"pk": grant.pk},
         "grants:award": {"pk": award.pk},

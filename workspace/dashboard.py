@@ -161,11 +161,18 @@ def home(request):
         # The year the roster opens on: the latest approved one, not a later proposal's.
         context["latest_year"] = OfficerYear.objects.default_year()
     if user.has_perm("compensation.approve_officeryear"):
-        context["proposals"] = list(
-            OfficerYear.objects.filter(status=OfficerYear.Status.PROPOSED)
+        # Salaries and bonuses are approved apart (a bonus decided after the salary):
+        # both lists from one query, the first few of each.
+        proposed = list(
+            OfficerYear.objects.filter(
+                Q(status=OfficerYear.Status.PROPOSED)
+                | Q(bonus_status=OfficerYear.BonusStatus.PROPOSED)
+            )
             .select_related("person")
-            .order_by("-fiscal_year", "person__name")[:20]
+            .order_by("-fiscal_year", "person__name")[:40]
         )
+        context["proposals"] = [r for r in proposed if not r.is_approved][:20]
+        context["bonus_proposals"] = [r for r in proposed if r.is_bonus_proposed][:20]
     if user.has_perm("grants.approve_optiongrant"):
         context["grants_to_approve"] = list(
             OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]

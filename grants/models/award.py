@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from compensation.approval import clean_meeting
 from compensation.models import Person
 from core.dates import LATEST_DATE, validate_date_in_range
 from core.history import TrackedHistory
@@ -90,6 +91,9 @@ class StockAward(VestingLedger, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_meeting = models.CharField(
+        max_length=200, blank=True, help_text="The committee meeting that approved it."
+    )
 
     objects = StockAwardQuerySet.as_manager()
     history = TrackedHistory()
@@ -296,21 +300,26 @@ class StockAward(VestingLedger, models.Model):
         committee approves the award as made), and the history says why."""
         if self.approved_at is None:
             return
-        self.approved_by, self.approved_at = None, None
+        self.approved_by, self.approved_at, self.approval_meeting = None, None, ""
         self._change_reason = (
             "Approval withdrawn: installments changed after the committee's approval"
         )
-        self.save(update_fields=["approved_by", "approved_at"])
+        self.save(update_fields=["approved_by", "approved_at", "approval_meeting"])
 
-    def approve(self, *, by) -> None:
-        """The committee approves the board's authorization of this award, once."""
+    def approve(self, *, by, meeting: str) -> None:
+        """The committee approves the board's authorization of this award, once, at a
+        named meeting."""
+        meeting = clean_meeting(meeting, "approval_meeting")
         with transaction.atomic():
             current = StockAward.objects.select_for_update().get(pk=self.pk)
             if current.approved_at is not None:
-                raise ValidationError("This award is already approved.")
+                raise ValidationError(f"{current} is already approved.")
             current.approved_by, current.approved_at = by, timezone.now()
-            current.save(update_fields=["approved_by", "approved_at"])
+            current.approval_meeting = meeting
+            current._change_reason = f"Approved at {meeting}"
+            current.save(update_fields=["approved_by", "approved_at", "approval_meeting"])
         self.approved_by, self.approved_at = current.approved_by, current.approved_at
+        self.approval_meeting = meeting
 
     # --- Vesting as of a date -------------------------------------------------------------
 

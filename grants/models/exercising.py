@@ -20,6 +20,7 @@ class GrantExercises(GrantLedger):
 
     if TYPE_CHECKING:  # provided by OptionGrant, a model
         pk: Any
+        approved_at: Any
         _default_manager: ClassVar[models.Manager[OptionGrant]]
 
     def exercise_room(self, on: date) -> tuple[int, date | None]:
@@ -44,7 +45,16 @@ class GrantExercises(GrantLedger):
 
     def _date_refusal(self, on: date) -> ValidationError | None:
         """Rules 2 and 3 of an exercise: why nothing at all can be exercised on `on` (before
-        the grant, after the deadline, not registered), or None."""
+        the grant, after the deadline, not registered), or None. Before all of them: an
+        option the committee has not yet approved is not validly granted, so nothing of it
+        can be exercised (README, "Roles")."""
+        if self.approved_at is None:
+            return ValidationError(
+                "Not approved: the compensation committee has not yet approved the board's "
+                "authorization of this grant, so the option cannot be exercised until it "
+                "does.",
+                code="not_approved",
+            )
         if on < self.grant_date:
             return ValidationError(
                 f"Before the grant: the option was granted on {self.grant_date:%Y-%m-%d} and "

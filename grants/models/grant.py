@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from compensation.approval import clean_meeting
 from compensation.models import Person
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
@@ -77,6 +78,9 @@ class OptionGrant(GrantExercises, GrantAssumptions):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_meeting = models.CharField(
+        max_length=200, blank=True, help_text="The committee meeting that approved it."
+    )
     # Stored copy of exercise_deadline(), refreshed whenever a grant, its optionee's
     # termination or a registration period is saved, so lists can filter and sort on it.
     deadline = models.DateField(editable=False, db_index=True)
@@ -181,7 +185,7 @@ class OptionGrant(GrantExercises, GrantAssumptions):
     def _withdraw_approval(self, what: str) -> None:
         """The committee approved other terms: the grant awaits approval again, and the
         history says why (DOMAIN.md §2: the committee approves the grant as made)."""
-        self.approved_by, self.approved_at = None, None
+        self.approved_by, self.approved_at, self.approval_meeting = None, None, ""
         self._change_reason = f"Approval withdrawn: {what} after the committee's approval"
 
     def withdraw_approval_for_installments(self) -> None:
@@ -189,7 +193,7 @@ class OptionGrant(GrantExercises, GrantAssumptions):
         if self.approved_at is None:
             return
         self._withdraw_approval("installments changed")
-        self.save(update_fields=["approved_by", "approved_at"])
+        self.save(update_fields=["approved_by", "approved_at", "approval_meeting"])
 
     # --- Terms --------------------------------------------------------------------------
 
@@ -330,12 +334,36 @@ class OptionGrant(GrantExercises, GrantAssumptions):
                 VestingInstallment,
             )
 
-    def approve(self, *, by) -> None:
-        """The committee approves the board's authorization of this grant, once."""
+    def approval_refusal(self, today: date | None = None) -> str:
+        """Why the committee can no longer approve this grant, or "": an option whose
+        exercise deadline has passed, or with no share left outstanding (all exercised or
+        forfeited), grants nothing the committee could still authorize."""
+        today = today or timezone.localdate()
+        if self.deadline < today:
+            return (
+                f"{self} can no longer be approved: its exercise deadline "
+                f"{self.deadline:%Y-%m-%d} has passed."
+            )
+        if self.outstanding_shares() <= 0:
+            return f"{self} can no longer be approved: no share of it is left outstanding."
+        return ""
+
+    def approve(self, *, by, meeting: str) -> None:
+        """The committee approves the board's authorization of this grant, once, at a
+        named meeting; not a grant that has expired or has nothing left outstanding."""
+        meeting = clean_meeting(meeting, "approval_meeting")
         with transaction.atomic():
-            current = OptionGrant.objects.select_for_update().get(pk=self.pk)
+            current = (
+                OptionGrant.objects.select_for_update().select_related("optionee").get(pk=self.pk)
+            )
             if current.approved_at is not None:
-                raise ValidationError("This grant is already approved.")
+                raise ValidationError(f"{current} is already approved.")
+            refusal = current.approval_refusal()
+            if refusal:
+                raise ValidationError(refusal)
             current.approved_by, current.approved_at = by, timezone.now()
-            current.save(update_fields=["approved_by", "approved_at"])
+            current.approval_meeting = meeting
+            current._change_reason = f"Approved at {meeting}"
+            current.save(update_fields=["approved_by", "approved_at", "approval_meeting"])
         self.approved_by, self.approved_at = current.approved_by, current.approved_at
+        self.approval_meeting = meeting

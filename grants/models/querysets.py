@@ -229,8 +229,15 @@ class OptionGrantQuerySet(models.QuerySet):
             .filter(status=status)
         )
 
-    def awaiting_approval(self) -> "OptionGrantQuerySet":
-        return self.filter(approved_at__isnull=True)
+    def awaiting_approval(self, today: date | None = None) -> "OptionGrantQuerySet":
+        """Grants the committee can still approve: not yet approved, the exercise deadline
+        not passed and some share not yet exercised (OptionGrant.approval_refusal()). An
+        expired or fully exercised grant is no longer offered for approval."""
+        today = today or timezone.localdate()
+        exercised = shares_total(Exercise.objects.filter(grant=OuterRef("pk")))
+        return self.filter(approved_at__isnull=True, deadline__gte=today).filter(
+            shares__gt=exercised
+        )
 
     def with_in_the_money_value(self, price: Decimal) -> "OptionGrantQuerySet":
         """Annotate `unvested_value`: max(0, price - exercise price) x unvested shares (after

@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -186,12 +185,13 @@ def create_award(request):
     )
 
 
-@require_POST
 @permission_required("grants.approve_stockaward", raise_exception=True)
 def approve_award(request, pk: int):
     award = get_object_for_user(
         request.user,
-        StockAward.objects.select_related("recipient"),
+        StockAward.objects.select_related("recipient", "plan", "approved_by").prefetch_related(
+            "installments"
+        ),
         "grants.approve_stockaward",
         pk=pk,
     )

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import submissions
+from core.access import safe_next
 
-from ..forms import InstallmentRowFormSet, VestingScheduleForm
+from ..forms import HoldingApprovalForm, InstallmentRowFormSet, VestingScheduleForm
 
 
 def enter_with_installments(
@@ -109,17 +109,38 @@ def generated_installments(form, schedule: VestingScheduleForm, missing_shares: 
     return formset
 
 
-def approve_and_return(request, holding):
-    """The committee approves the board's authorization of a grant or an award: a message
-    either way, then back to the page the approval was made from (the queue's page, if
-    it is on this site) or to the record's own page."""
-    try:
-        holding.approve(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Approved the board's authorization of {holding}.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = holding.get_absolute_url()
-    return redirect(target)
+def approve_and_return(request, holding, refusal: str = ""):
+    """The committee approves the board's authorization of a grant or an award: the page
+    shows the terms and asks for the meeting and a confirmation; after approving, back
+    to the page the approval came from (the approvals queue, if on this site) or to the
+    record's own page, with a message either way. `refusal`: why the record can no longer
+    be approved (an expired grant), which the page says instead of offering the form."""
+    back = safe_next(request, holding.get_absolute_url())
+    form = HoldingApprovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            holding.approve(by=request.user, meeting=form.cleaned_data["meeting"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Approved the board's authorization of {holding} at "
+                f"{form.cleaned_data['meeting']}.",
+            )
+        return redirect(back)
+    if request.method == "POST" and refusal:
+        messages.error(request, refusal)
+        return redirect(back)
+    return render(
+        request,
+        "grants/approve.html",
+        {
+            "holding": holding,
+            "form": form,
+            "refusal": refusal,
+            "next": safe_next(request, ""),
+            "back": back,
+            "is_award": not hasattr(holding, "exercise_price"),
+        },
+    )

@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -189,7 +188,9 @@ class GrantDetailView(PermissionRequiredMixin, DetailView):
             # Offered while something is left to exercise on the shown date: not on a
             # grant fully exercised, nor as of a day after its deadline.
             can_exercise=grant.grant_date <= as_of <= deadline.day
-            and grant.outstanding_shares() > 0,
+            and grant.outstanding_shares() > 0
+            and grant.approved_at is not None,
+            approval_refusal="" if grant.approved_at else grant.approval_refusal(),
             deadline=deadline,
             deadline_text=explain_deadline(grant, deadline, periods),
             installments=installment_states(grant, as_of),
@@ -212,8 +213,15 @@ def create_grant(request):
     )
 
 
-@require_POST
 @permission_required("grants.approve_optiongrant", raise_exception=True)
 def approve_grant(request, pk: int):
-    grant = get_object_for_user(request.user, OptionGrant, "grants.approve_optiongrant", pk=pk)
-    return approve_and_return(request, grant)
+    grant = get_object_for_user(
+        request.user,
+        OptionGrant.objects.select_related("optionee", "plan", "approved_by").prefetch_related(
+            "installments", "exercises"
+        ),
+        "grants.approve_optiongrant",
+        pk=pk,
+    )
+    refusal = "" if grant.approved_at else grant.approval_refusal()
+    return approve_and_return(request, grant, refusal)

@@ -62,7 +62,7 @@ def test_the_officer_review_marks_a_proposed_bonus(client_for, demo_data):
     # Dean Bogues's 2004 bonus goes back to the committee; Akridge's stays approved, so
     # 2004 is still the bonus year shown.
     bogues = OfficerYear.objects.get(person__name="Dean Bogues", fiscal_year=2004)
-    bogues.return_to_proposed(by=UserFactory(), reason="Amount under review")
+    bogues.return_bonus_to_proposed(by=UserFactory(), reason="Amount under review")
     response = client_for("committee").get("/compensation/review/")
     assert response.context["bonus_year"] == 2004
     html = response.content.decode()

@@ -1,40 +1,56 @@
 """Approving grants: only the committee approves, once, and the queue pages oldest first."""
 
+from datetime import date
+
 import pytest
 
+from compensation.models import Person
+from grants.models import OptionGrant
+from tests.factories import make_grant
 from tests.grants.conftest import ADMIN, AUDITOR, COMMITTEE, NO_ROLE, many_grants
 
 pytestmark = pytest.mark.django_db
+APPROVAL = {"meeting": "Compensation Committee meeting of 2024-02-15", "confirm": "on"}
+
+
+@pytest.fixture
+def pending():
+    """A grant still in force, awaiting the committee's approval."""
+    return make_grant(grant_date=date(2024, 1, 13), approved=False)
 
 
 @pytest.mark.parametrize("role", [ADMIN, AUDITOR, NO_ROLE])
-def test_only_the_committee_approves_a_grant(client_for, seed_grant, role):
-    assert client_for(role).post(f"/grants/{seed_grant.pk}/approve/").status_code == 403
-    seed_grant.refresh_from_db()
-    assert seed_grant.approved_at is None
+def test_only_the_committee_approves_a_grant(client_for, pending, role):
+    assert client_for(role).post(f"/grants/{pending.pk}/approve/", APPROVAL).status_code == 403
+    pending.refresh_from_db()
+    assert pending.approved_at is None
 
 
-def test_a_committee_member_approves_a_grant_once(client_for, seed_grant):
+def test_a_committee_member_approves_a_grant_once(client_for, pending):
     client = client_for(COMMITTEE)
-    assert client.post(f"/grants/{seed_grant.pk}/approve/").status_code == 302
-    seed_grant.refresh_from_db()
-    assert seed_grant.approved_by.username == "committee" and seed_grant.approved_at
-    first = seed_grant.approved_at
-    response = client.post(f"/grants/{seed_grant.pk}/approve/", follow=True)
+    assert client.post(f"/grants/{pending.pk}/approve/", APPROVAL).status_code == 302
+    pending.refresh_from_db()
+    assert pending.approved_by.username == "committee" and pending.approved_at
+    assert pending.approval_meeting == APPROVAL["meeting"]
+    first = pending.approved_at
+    response = client.post(f"/grants/{pending.pk}/approve/", APPROVAL, follow=True)
     assert "already approved" in response.content.decode()
-    seed_grant.refresh_from_db()
-    assert seed_grant.approved_at == first
+    pending.refresh_from_db()
+    assert pending.approved_at == first
 
 
-def test_approval_never_redirects_off_site(client_for, seed_grant):
+def test_approval_never_redirects_off_site(client_for, pending):
     response = client_for(COMMITTEE).post(
-        f"/grants/{seed_grant.pk}/approve/", {"next": "https://evil.example.com/"}
+        f"/grants/{pending.pk}/approve/", {**APPROVAL, "next": "https://evil.example.com/"}
     )
-    assert response.url == f"/grants/{seed_grant.pk}/"
+    assert response.url == f"/grants/{pending.pk}/"
 
 
 def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_page(client_for):
     many_grants(60)
+    # Still in force: an expired grant is no longer offered for approval.
+    Person.objects.update(terminated_on=None, termination_reason="")
+    OptionGrant.objects.update(expiration_date=date(2035, 7, 13))
     client = client_for(COMMITTEE)
     first = client.get("/grants/approvals/")
     assert len(first.context["grants"]) == 50 and first.context["grants"].paginator.count == 60
@@ -44,7 +60,9 @@ def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_pag
     second = client.get("/grants/approvals/?page=2")
     assert len(second.context["grants"]) == 10
     grant = second.context["grants"][0]
-    response = client.post(f"/grants/{grant.pk}/approve/", {"next": "/grants/approvals/?page=2"})
+    response = client.post(
+        f"/grants/{grant.pk}/approve/", {**APPROVAL, "next": "/grants/approvals/?page=2"}
+    )
     assert response.status_code == 302 and response.url == "/grants/approvals/?page=2"
     grant.refresh_from_db()
     assert grant.approved_at is not None

@@ -10,7 +10,7 @@ from compensation.models import Person
 from core.submissions import new_token
 from grants.models import Exercise, GrantStatus, OptionGrant, RegistrationPeriod
 from grants.models.service import record_end_of_service
-from tests.factories import PersonFactory, RegistrationPeriodFactory, make_grant
+from tests.factories import PersonFactory, RegistrationPeriodFactory, approved_grant, make_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ OEA = "/reports/outstanding-equity-awards/?as_of=2006-12-31"
 
 @pytest.fixture
 def akridge(demo_data) -> OptionGrant:
-    return OptionGrant.objects.select_related("optionee").get()
+    return approved_grant(OptionGrant.objects.select_related("optionee").get())
 
 
 def end_service(person: Person, on: date, reason: str = "other", short_swing=None) -> None:

@@ -78,7 +78,7 @@ def test_the_dashboard_names_the_first_20_awards_awaiting_approval(client_for, d
         grant_date=today - timedelta(days=29),
         election_83b="intends",
     )
-    electing.approve(by=None)
+    electing.approve(by=None, meeting="Compensation Committee")
     response = client_for(COMMITTEE).get("/")
     waiting = response.context["awards_to_approve"]
     # The newest first, as the awards' own order.
@@ -166,7 +166,7 @@ def test_the_admin_checks_the_installments_against_the_award(client_for, db):
 def test_changing_an_approved_awards_installments_in_the_admin_withdraws_the_approval(
     client_for, award
 ):
-    award.approve(by=None)
+    award.approve(by=None, meeting="Compensation Committee")
     installments = list(award.installments.order_by("vest_date"))
     data = admin_award_data(award.plan, award.recipient, [], withholding_rate="0.25")
     data.update({"installments-TOTAL_FORMS": "4", "installments-INITIAL_FORMS": "4"})

@@ -50,9 +50,12 @@ def test_only_compensation_admins_create_awards_or_confirm_vestings(client_for, 
     assert not AwardVesting.objects.exists()
 
 
+APPROVAL = {"meeting": "Compensation Committee meeting of 2006-02-15", "confirm": "on"}
+
+
 @pytest.mark.parametrize("role", [ADMIN, AUDITOR, NO_ROLE])
 def test_only_the_committee_approves_an_award(client_for, award, role):
-    assert client_for(role).post(f"/grants/awards/{award.pk}/approve/").status_code == 403
+    assert client_for(role).post(f"/grants/awards/{award.pk}/approve/", APPROVAL).status_code == 403
     award.refresh_from_db()
     assert award.approved_at is None
 
@@ -250,13 +253,22 @@ def test_a_vesting_with_no_price_recorded_says_so(client_for, db):
 def test_a_committee_member_approves_an_award_once(client_for, award):
     client = client_for(COMMITTEE)
     html = page(client, f"/grants/awards/{award.pk}/")
-    assert f'action="/grants/awards/{award.pk}/approve/"' in html
-    response = client.post(f"/grants/awards/{award.pk}/approve/")
+    assert f'href="/grants/awards/{award.pk}/approve/"' in html
+    confirm = page(client, f"/grants/awards/{award.pk}/approve/")
+    assert "4,000" in confirm and 'name="confirm"' in confirm  # the terms, then confirm
+    unconfirmed = client.post(f"/grants/awards/{award.pk}/approve/", {"meeting": "Meeting"})
+    assert (
+        unconfirmed.status_code == 200
+        and "Confirm that the committee" in unconfirmed.content.decode()
+    )
+    response = client.post(f"/grants/awards/{award.pk}/approve/", APPROVAL)
     assert response.status_code == 302 and response.url == f"/grants/awards/{award.pk}/"
     award.refresh_from_db()
     assert award.approved_by.username == "committee" and award.approved_at
     first = award.approved_at
-    again = client.post(f"/grants/awards/{award.pk}/approve/", follow=True)
+    assert award.approval_meeting == APPROVAL["meeting"]
+    assert award.history.first().history_change_reason == f"Approved at {APPROVAL['meeting']}"
+    again = client.post(f"/grants/awards/{award.pk}/approve/", APPROVAL, follow=True)
     assert "already approved" in again.content.decode()
     award.refresh_from_db()
     assert award.approved_at == first
@@ -265,7 +277,7 @@ def test_a_committee_member_approves_an_award_once(client_for, award):
 
 def test_approving_an_award_never_redirects_off_site(client_for, award):
     response = client_for(COMMITTEE).post(
-        f"/grants/awards/{award.pk}/approve/", {"next": "https://evil.example.com/"}
+        f"/grants/awards/{award.pk}/approve/", {**APPROVAL, "next": "https://evil.example.com/"}
     )
     assert response.url == f"/grants/awards/{award.pk}/"
 
@@ -294,7 +306,9 @@ def test_the_approvals_page_lists_awards_waiting_and_approves_them(client, db):
     client.force_login(committee)
     page = client.get("/grants/approvals/")
     assert award.get_absolute_url() in page.content.decode()
-    response = client.post(f"/grants/awards/{award.pk}/approve/", {"next": "/grants/approvals/"})
+    response = client.post(
+        f"/grants/awards/{award.pk}/approve/", {**APPROVAL, "next": "/grants/approvals/"}
+    )
     assert response.status_code == 302 and response.url == "/grants/approvals/"
     award.refresh_from_db()
     assert award.approved_by == committee

@@ -272,9 +272,9 @@ def test_elections_due_are_those_intended_and_not_filed_with_their_last_day_with
 
 def test_approval_is_recorded_once_and_withdrawn_when_the_schedule_changes(officer):
     award = make_award(SCHEDULE, grant_date=GRANTED)
-    award.approve(by=officer)
+    award.approve(by=officer, meeting="Compensation Committee")
     with pytest.raises(ValidationError, match="already approved"):
-        award.approve(by=officer)
+        award.approve(by=officer, meeting="Compensation Committee")
     award.set_installments([(date(2007, 3, 1), 4000)])
     award.refresh_from_db()
     assert award.approved_at is None

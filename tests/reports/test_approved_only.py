@@ -90,11 +90,11 @@ def test_the_bonus_of_another_year_carries_that_records_status(auditor_client, p
     assert by_name["James R. Akridge (1)"][2:] == ["250000", "Proposed: $50,000"]
     assert by_name["Dean Bogues (1)"][2:] == ["200000", "not recorded"]
     assert any(PROPOSED_NOTE in r[0] for r in rows if r)
-    # A proposal of "no bonus" is still a proposal, not an effective "n/a".
+    # "n/a" has nothing to approve (the bonus is approved on its own, issue 17).
     proposal_2007.bonus = None
     proposal_2007.save()
     rows = csv_rows(auditor_client, "/reports/officer-compensation/?year=2006&bonus_year=2007")
-    assert rows[1][3] == "Proposed: n/a"
+    assert rows[1][3] == "n/a"
 
 
 def test_the_approved_exhibit_has_no_proposed_note(auditor_client, proposal_2007):
@@ -127,6 +127,10 @@ def test_once_approved_the_proposal_is_the_effective_figure_and_the_default(
 ):
     committee = get_user_model().objects.create(username="chair")
     proposal_2007.approve(by=committee, meeting="Compensation Committee, 2007-02-15")
+    # The bonus is approved on its own: until then the year is not totalled.
+    rows = csv_rows(auditor_client, "/reports/summary-compensation/")
+    assert rows[1][1:] == ["2007", "260000", "Proposed: $50,000", "", "n/a", "not approved"]
+    proposal_2007.approve_bonus(by=committee, meeting="Compensation Committee, 2007-02-15")
     assert latest_salary_year() == 2007
     rows = csv_rows(auditor_client, "/reports/summary-compensation/")
     assert rows[1][1:] == ["2007", "260000", "50000", "", "n/a", "310000"]

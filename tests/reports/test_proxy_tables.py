@@ -52,6 +52,7 @@ from tests.factories import (
     OfficerYearFactory,
     PersonFactory,
     RegistrationPeriodFactory,
+    approved_grant,
     make_award,
     make_grant,
 )
@@ -256,10 +257,21 @@ def test_402c_a_proposal_is_marked_and_not_totalled(company):
     ann_2006.status = OfficerYear.Status.PROPOSED
     ann_2006.save()
     row = next(iter(report("summary-compensation", year=2006).rows()))
+    # The bonus is approved on its own: it stays a figure; the year is not totalled.
     assert (row["salary"], row["bonus"], row["other_compensation"], row["total"]) == (
         "Proposed: $300,000",
-        "Proposed: $50,000",
+        Decimal("50000"),
         "Proposed: $12,500",
+        "not approved",
+    )
+    ann_2006.status = OfficerYear.Status.APPROVED
+    ann_2006.bonus_status = OfficerYear.BonusStatus.PROPOSED
+    ann_2006.save()
+    row = next(iter(report("summary-compensation", year=2006).rows()))
+    # A proposed bonus beside an approved salary: only the bonus is marked.
+    assert (row["salary"], row["bonus"], row["total"]) == (
+        Decimal("300000"),
+        "Proposed: $50,000",
         "not approved",
     )
 
@@ -408,7 +420,7 @@ def test_with_a_june_30_year_end_the_demo_grant_falls_in_fiscal_2006(marked_demo
 
 @override_settings(FISCAL_YEAR_END="06-30")
 def test_with_a_june_30_year_end_402g_counts_exercises_by_fiscal_year(marked_demo):
-    grant = OptionGrant.objects.get()
+    grant = approved_grant(OptionGrant.objects.get())
     StockPrice.objects.create(date=date(2006, 6, 30), price=D("3.99"))
     grant.exercise(1_000, date(2006, 6, 30))  # fiscal 2006: (3.99 - 2.99) x 1,000
     grant.exercise(2_000, date(2006, 7, 1))  # fiscal 2007, no price recorded that day

@@ -15,14 +15,15 @@ from compensation.models import Person
 from grants.models import OptionGrant, StockPlan, StockPrice
 from grants.models.service import record_end_of_service
 from reports.item402 import PlanBasedAwards
-from tests.factories import PersonFactory, make_grant
+from tests.factories import PersonFactory, approved_grant, make_grant
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seed_grant(demo_data):
-    return OptionGrant.objects.select_related("optionee").get()
+    # The demo's grant, approved: an option awaiting approval cannot be exercised.
+    return approved_grant(OptionGrant.objects.select_related("optionee").get())
 
 
 @pytest.fixture

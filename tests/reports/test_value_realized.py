@@ -8,6 +8,7 @@ import pytest
 
 from grants.models import Exercise, OptionGrant, StockPrice
 from reports.definitions import OptionExercises
+from tests.factories import approved_grant
 from tests.reports.test_reports import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,8 @@ NO_PRICE_NOTE = "(1) No closing price is recorded for the date of some exercises
 
 @pytest.fixture
 def seed_grant(demo_data):
-    return OptionGrant.objects.select_related("optionee").get()
+    # The demo's grant, approved: an option awaiting approval cannot be exercised.
+    return approved_grant(OptionGrant.objects.select_related("optionee").get())
 
 
 @pytest.fixture

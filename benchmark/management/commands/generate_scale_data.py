@@ -261,5 +261,7 @@ class Command(BaseCommand):
                         approval_meeting=f"Compensation Committee, {year}-02-15",
                     )
                 )
+        for row in rows:
+            row.sync_bonus_status(None)  # bulk_create skips save(): the bonus's own status
         OfficerYear.objects.bulk_create(rows, batch_size=BATCH)
         return len(rows)
