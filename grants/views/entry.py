@@ -2,6 +2,7 @@
 or generated from a schedule and edited; nothing is saved until every rule holds."""
 
 from collections.abc import Callable
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import submissions
 
-from ..forms import InstallmentRowFormSet, VestingScheduleForm
+from ..forms import InstallmentRowFormSet, VestingScheduleForm, installment_rows
+
+# Rows "More rows" adds to the installment table.
+MORE_ROWS = 5
 
 
 def enter_with_installments(
@@ -29,18 +33,21 @@ def enter_with_installments(
     saved)` runs once the record is saved (a grant is then valued)."""
     data = request.POST if request.method == "POST" else None
     form = form_class(data)
-    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
+    action = request.POST.get("action", "save") if data is not None else None
+    grant_date = typed_grant_date(form)
+    if action == "generate":
+        schedule = VestingScheduleForm(
+            data, prefix="schedule", total_shares=None, grant_date=grant_date
+        )
+    else:
+        schedule = VestingScheduleForm.as_typed(data, prefix="schedule", grant_date=grant_date)
     formset = InstallmentRowFormSet(data, prefix="installments")
     if request.method == "POST":
-        action = request.POST.get("action", "save")
         if action == "generate":
             formset = generated_installments(form, schedule, missing_shares) or formset
         elif action == "more":
-            formset = InstallmentRowFormSet(
-                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
-                prefix="installments",
-            )
-            formset.extra = 5
+            # Every row as typed, half-filled ones too, then five empty ones.
+            formset = installment_rows(formset.typed(), prefix="installments", empty=MORE_ROWS)
         elif form.is_valid() and formset.is_valid():
             model = form._meta.model
             try:
@@ -84,12 +91,21 @@ def generated_installments(form, schedule: VestingScheduleForm, missing_shares: 
     schedule.total_shares = total
     if not schedule.is_valid():
         return None
-    formset = InstallmentRowFormSet(
-        initial=[{"vest_date": day, "shares": shares} for day, shares in schedule.rows()],
-        prefix="installments",
-    )
-    formset.extra = 0
-    return formset
+    rows = [{"vest_date": day, "shares": shares} for day, shares in schedule.rows()]
+    return installment_rows(rows, prefix="installments", empty=0)
+
+
+def typed_grant_date(form) -> date | None:
+    """The grant date as typed on the form, if it is a date: the schedule's default start."""
+    if not form.is_bound:
+        return None
+    field = form.fields["grant_date"]
+    try:
+        return field.clean(
+            field.widget.value_from_datadict(form.data, form.files, form.add_prefix("grant_date"))
+        )
+    except ValidationError:
+        return None
 
 
 def approve_and_return(request, holding):
