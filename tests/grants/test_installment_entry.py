@@ -153,3 +153,13 @@ def test_the_new_award_form_has_the_same_table_and_schedule_box(client_for):
     saved = admin.post("/grants/awards/new/", {**data, "action": "save", "shares": "999"})
     assert "This field is required" not in saved.content.decode()
     assert StockAward.objects.count() == 0
+
+
+@pytest.mark.parametrize("total", ["abc", "999999999", "-1", "\x00"])
+def test_more_rows_with_a_forged_row_count_answers_with_a_table(client_for, total):
+    data = new_grant_data(StockPlanFactory(), PersonFactory(), [], action="more")
+    data["installments-TOTAL_FORMS"] = total
+    response = client_for(ADMIN).post("/grants/new/", data)
+    assert response.status_code == 200
+    assert 5 <= len(response.context["formset"].forms) <= 600
+    assert OptionGrant.objects.count() == 0
