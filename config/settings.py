@@ -222,7 +222,7 @@ FILE_UPLOAD_HANDLERS = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/tranche.html"
 
 COMPANY_NAME = os.environ.get("TRANCHE_COMPANY_NAME", "Valence Technology, Inc.")
 # The company's fiscal year-end, month and day ("06-30" for June 30); fiscal year Y is the

@@ -309,7 +309,7 @@ class OptionGrantAdmin(RatesAsDecimalsOrPercentages, ReadOnlyHistoryAdmin):
         form = VestingScheduleForm(
             request.POST or None,
             total_shares=grant.shares,
-            initial={"start": grant.grant_date},
+            grant_date=grant.grant_date,
         )
         rows, error = None, None
         if request.method == "POST" and form.is_valid():

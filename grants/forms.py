@@ -1,6 +1,4 @@
 import copy
-from collections.abc import Sequence
-from typing import cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -10,7 +8,7 @@ from django.utils import timezone
 
 from compensation.forms import PersonByNameField
 from compensation.models import Person
-from core.dates import EARLIEST_DATE, LATEST_DATE, validate_date_in_range
+from core.dates import EARLIEST_DATE, LATEST_DATE
 from core.forms import (
     MAX_SHARES,
     AmountField,
@@ -19,60 +17,14 @@ from core.forms import (
     bounded_number_formfield,
 )
 
+from .entry_forms import (  # noqa: F401 (where the entry views and tests import them)
+    InstallmentRowFormSet,
+    VestingScheduleForm,
+    installment_rows,
+)
 from .models import Exercise, OptionGrant, PaymentMethod, StockAward, ValuationDefaults
 from .models.assumptions import RATE_PLACES
 from .models.service import DEADLINE_FIELDS, check_end_of_service
-from .vesting import Allocation, VestingSchedule
-
-
-class VestingScheduleForm(forms.Form):
-    """An immediate portion, a cliff, then equal installments every N months."""
-
-    start = forms.DateField(
-        label="Schedule start",
-        help_text="Usually the grant date.",
-        validators=[validate_date_in_range],
-    )
-    immediate_shares = WholeNumberField(
-        min_value=0, max_value=MAX_SHARES, initial=0, label="Vest at the start"
-    )
-    cliff_months = WholeNumberField(min_value=0, max_value=120, initial=0, label="Cliff (months)")
-    cliff_shares = WholeNumberField(
-        min_value=0, max_value=MAX_SHARES, initial=0, label="Shares at the cliff"
-    )
-    installments = WholeNumberField(
-        min_value=0, max_value=600, initial=12, label="Then, installments"
-    )
-    interval_months = WholeNumberField(
-        min_value=1, max_value=120, initial=3, label="Every (months)"
-    )
-    allocation = forms.ChoiceField(
-        choices=Allocation.choices,
-        initial=Allocation.CUMULATIVE_ROUND_DOWN,
-        help_text="How shares that do not divide evenly are spread (Open Cap Format).",
-    )
-
-    def __init__(self, *args, total_shares: int | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.total_shares = total_shares
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean(self):
-        super().clean()
-        data = self.cleaned_data  # what super().clean() returns
-        if self.errors or not self.total_shares:
-            return data
-        schedule = VestingSchedule(total_shares=self.total_shares, **data)
-        problems = schedule.errors()
-        if problems:
-            raise ValidationError(problems)
-        self.schedule = schedule
-        return data
-
-    def rows(self):
-        return self.schedule.rows()
-
 
 # The grant's terms, in the order the forms show them.
 GRANT_FIELDS = [
@@ -260,39 +212,6 @@ class OptionGrantAdminForm(forms.ModelForm):
         fields = GRANT_FIELDS + list(OptionGrant.ASSUMPTION_FIELDS)
         formfield_callback = rate_formfield
         widgets = {"shares": forms.NumberInput(attrs={"class": "vTextField", "min": 1})}
-
-
-class InstallmentRowForm(forms.Form):
-    vest_date = forms.DateField(
-        label="Vest date",
-        validators=[validate_date_in_range],
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-    )
-    shares = WholeNumberField(
-        min_value=1,
-        max_value=2_000_000_000,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
-    )
-
-
-class BaseInstallmentRowFormSet(forms.BaseFormSet):
-    problems: Sequence[str] = ()
-
-    def rows(self) -> list:
-        return [
-            (f.cleaned_data["vest_date"], f.cleaned_data["shares"])
-            for f in self.forms
-            if f.cleaned_data
-        ]
-
-
-# formset_factory() returns a subclass of `formset`; its stub says only BaseFormSet.
-InstallmentRowFormSet = cast(
-    type[BaseInstallmentRowFormSet],
-    forms.formset_factory(
-        InstallmentRowForm, formset=BaseInstallmentRowFormSet, extra=6, max_num=600
-    ),
-)
 
 
 class ExerciseRequestForm(forms.Form):

@@ -186,7 +186,7 @@ def test_a_deleted_record_shows_its_values():
     record = OfficerYearFactory(person=PersonFactory(name="Mary Reed"), base_salary=123_456)
     OfficerYear.objects.get(pk=record.pk).delete()
     entry = Change.objects.get(record_type="compensation.officeryear", action="-")
-    assert ["base salary", "$123,456"] in entry.details
+    assert ["base salary", "$123,456.00"] in entry.details
 
 
 def test_rates_read_as_percentages_and_a_save_without_a_change_is_not_logged():

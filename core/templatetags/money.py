@@ -1,4 +1,17 @@
-"""Amounts as a board book prints them: thousands separators, "n/a" kept apart from $0."""
+"""Figures as every page, report page and PDF prints them: one rule per kind of figure.
+
+- An amount (salary, bonus, change, in-the-money value, fair value, value realized, total):
+  dollars and cents, always two decimals, with thousands separators: "$0.00",
+  "$250,000.00", "$1,243,687.50". Never "$0" in one row and "$1,243,687.50" in the next:
+  a column lines up on the decimal point, a total reads to the cent the way its parts do,
+  and the figure is exact (an in-the-money value is shares x a price difference, often
+  with cents). The exercise form's live aggregate (static/js/exercise.js) prints the same.
+- A per-share price: at least two decimals, more only where the price has them ("$2.99",
+  "$2.0435").
+- A share count: a whole number with thousands separators ("1,000,000").
+- No bonus awarded is "n/a", never "$0.00"; an amount the committee has not approved is
+  "Proposed: $250,000.00".
+Exports keep numbers as numbers (Excel) or as recorded (CSV)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,12 +33,9 @@ def round_half_up(value: Decimal, places: Decimal = CENTS) -> Decimal:
 def format_money(value: Decimal | int | None, none: str = "") -> str:
     if value is None or value == "":
         return none
-    value = Decimal(value)
-    sign = "-" if value < 0 else ""
-    value = round_half_up(abs(value))
-    if value == value.to_integral_value():
-        return f"{sign}${value:,.0f}"
-    return f"{sign}${value:,.2f}"
+    value = round_half_up(Decimal(value))
+    sign = "-" if value < 0 else ""  # after rounding: -$0.004 is "$0.00"
+    return f"{sign}${abs(value):,.2f}"
 
 
 PROPOSED = "Proposed"

@@ -2,6 +2,7 @@
 or generated from a schedule and edited; nothing is saved until every rule holds."""
 
 from collections.abc import Callable
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,15 @@ from django.shortcuts import redirect, render
 from core import submissions
 from core.access import safe_next
 
-from ..forms import HoldingApprovalForm, InstallmentRowFormSet, VestingScheduleForm
+from ..forms import (
+    HoldingApprovalForm,
+    InstallmentRowFormSet,
+    VestingScheduleForm,
+    installment_rows,
+)
+
+# Rows "More rows" adds to the installment table.
+MORE_ROWS = 5
 
 
 def enter_with_installments(
@@ -32,26 +41,26 @@ def enter_with_installments(
     record is saved (a grant is then valued)."""
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=instance)
-    schedule = VestingScheduleForm(data, prefix="schedule", total_shares=None)
-    if instance is not None and data is None:
-        rows = instance.installment_rows()
-        formset = InstallmentRowFormSet(
-            initial=[{"vest_date": day, "shares": shares} for day, shares in rows],
-            prefix="installments",
+    action = request.POST.get("action", "save") if data is not None else None
+    grant_date = typed_grant_date(form) or getattr(instance, "grant_date", None)
+    if action == "generate":
+        schedule = VestingScheduleForm(
+            data, prefix="schedule", total_shares=None, grant_date=grant_date
         )
-        formset.extra = 2
+    else:
+        schedule = VestingScheduleForm.as_typed(data, prefix="schedule", grant_date=grant_date)
+    if instance is not None and data is None:
+        # An edit starts from the record's installments, with two empty rows to add one.
+        rows = [{"vest_date": day, "shares": shares} for day, shares in instance.installment_rows()]
+        formset = installment_rows(rows, prefix="installments", empty=2)
     else:
         formset = InstallmentRowFormSet(data, prefix="installments")
     if request.method == "POST":
-        action = request.POST.get("action", "save")
         if action == "generate":
             formset = generated_installments(form, schedule, missing_shares) or formset
         elif action == "more":
-            formset = InstallmentRowFormSet(
-                initial=[f.cleaned_data for f in formset if f.is_valid() and f.cleaned_data],
-                prefix="installments",
-            )
-            formset.extra = 5
+            # Every row as typed, half-filled ones too, then five empty ones.
+            formset = installment_rows(formset.typed(), prefix="installments", empty=MORE_ROWS)
         elif form.is_valid() and formset.is_valid():
             model = form._meta.model
             try:
@@ -101,12 +110,21 @@ def generated_installments(form, schedule: VestingScheduleForm, missing_shares: 
     schedule.total_shares = total
     if not schedule.is_valid():
         return None
-    formset = InstallmentRowFormSet(
-        initial=[{"vest_date": day, "shares": shares} for day, shares in schedule.rows()],
-        prefix="installments",
-    )
-    formset.extra = 0
-    return formset
+    rows = [{"vest_date": day, "shares": shares} for day, shares in schedule.rows()]
+    return installment_rows(rows, prefix="installments", empty=0)
+
+
+def typed_grant_date(form) -> date | None:
+    """The grant date as typed on the form, if it is a date: the schedule's default start."""
+    if not form.is_bound:
+        return None
+    field = form.fields["grant_date"]
+    try:
+        return field.clean(
+            field.widget.value_from_datadict(form.data, form.files, form.add_prefix("grant_date"))
+        )
+    except ValidationError:
+        return None
 
 
 def approve_and_return(request, holding, refusal: str = ""):

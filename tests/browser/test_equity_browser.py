@@ -72,7 +72,7 @@ def test_a_committee_member_types_a_share_price_and_sees_the_value_change(
     page.get_by_label("Share price ($)").fill("2.99")
     page.get_by_role("button", name="Show").click()
     cell = page.locator(f"[data-itm-person='{demo.OPTIONEE}']")
-    assert cell.inner_text() == "$0"
+    assert cell.inner_text() == "$0.00"
     page.get_by_label("Share price ($)").fill("5.00")
     page.get_by_role("button", name="Show").click()
     assert cell.inner_text() == "$1,243,687.50"

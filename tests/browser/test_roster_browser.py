@@ -20,7 +20,7 @@ def test_a_committee_member_signs_in_and_sees_the_2006_roster(
         "Executive officers' compensation for 2006"
     )
     row = page.get_by_role("row").filter(has_text="James R. Akridge")
-    assert "$250,000" in row.inner_text()
+    assert "$250,000.00" in row.inner_text()
     assert "Chief Executive Officer and President" in row.inner_text()
     guo = page.get_by_role("row").filter(has_text="Dr. ChunTai Guo")
     assert "n/a" in guo.inner_text()

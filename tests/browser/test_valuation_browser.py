@@ -89,7 +89,7 @@ def test_defaults_entered_approved_and_used_to_value_the_seed_grant(
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/grants/{seed_grant.pk}/")
     card = page.inner_text("main")
-    assert "$2.0435" in card and "$2,043,500" in card
+    assert "$2.0435" in card and "$2,043,500.00" in card
     assert "5.99811" in card and "75.00%" in card and "4.00%" in card
 
     # The auditor reads it in the Summary Compensation Table for fiscal 2006: Akridge's

@@ -33,7 +33,7 @@ def test_the_roster_lists_a_proposal_marked_proposed(client_for, proposal_2007):
     response = client_for("committee").get("/compensation/officers/?year=2007&bonus_year=2007")
     [row] = response.context["table"].rows
     assert row.get_cell("status").endswith(">Proposed</span>")
-    assert "Proposed: $50,000" in row.get_cell("year_bonus")
+    assert "Proposed: $50,000.00" in row.get_cell("year_bonus")
 
 
 def test_the_roster_marks_a_proposed_bonus_of_another_year(client_for, proposal_2007):
@@ -41,7 +41,7 @@ def test_the_roster_marks_a_proposed_bonus_of_another_year(client_for, proposal_
     rows = {row.record.person.name: row for row in response.context["table"].rows}
     akridge = rows["James R. Akridge"]
     assert akridge.get_cell("status").endswith(">Approved</span>")  # the 2006 salary
-    assert akridge.get_cell("year_bonus") == "Proposed: $50,000"
+    assert akridge.get_cell("year_bonus") == "Proposed: $50,000.00"
 
 
 def test_the_roster_without_any_approved_year_opens_on_the_proposals(client_for, db):
@@ -55,7 +55,7 @@ def test_the_officer_review_opens_on_the_latest_approved_year(client_for, propos
     assert response.context["year"] == 2006
     html = response.content.decode()
     # The salary history lists the 2007 proposal, marked.
-    assert "2007: Proposed $260,000" in html and "2006: $250,000" in html
+    assert "2007: Proposed $260,000.00" in html and "2006: $250,000.00" in html
 
 
 def test_the_officer_review_marks_a_proposed_bonus(client_for, demo_data):
@@ -66,4 +66,4 @@ def test_the_officer_review_marks_a_proposed_bonus(client_for, demo_data):
     response = client_for("committee").get("/compensation/review/")
     assert response.context["bonus_year"] == 2004
     html = response.content.decode()
-    assert "Proposed: $120,000" in html and "$95,625" in html
+    assert "Proposed: $120,000.00" in html and "$95,625.00" in html

@@ -4,8 +4,11 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from compensation import demo
 from compensation.models import OfficerYear, Person
+from core import fiscal
 
 EXHIBIT_SALARIES_2006 = {
     "James R. Akridge": ("Chief Executive Officer and President", Decimal("250000")),
@@ -113,3 +116,25 @@ def test_the_demo_loader_adds_the_seed_grant(demo_data):
         "Form S-8 (assumed for the demo)",
     )
     grant.full_clean()
+
+
+def test_the_demo_approvals_are_dated_as_the_exhibit_not_on_the_day_of_loading(demo_data):
+    """Exhibit 10.26 gives no meeting date: the salaries effective for 2006 are approved on
+    the first day of fiscal 2006, the bonuses awarded for 2004 on the first day of fiscal
+    2005, each at a named meeting."""
+    salaries = OfficerYear.objects.filter(fiscal_year=2006)
+    assert {timezone.localtime(r.approved_at).date() for r in salaries} == {fiscal.year_start(2006)}
+    assert {r.approval_meeting for r in salaries} == {demo.SALARY_APPROVAL_MEETING}
+    assert "effective for 2006" in demo.SALARY_APPROVAL_MEETING
+    bonuses = OfficerYear.objects.filter(fiscal_year=2004)
+    assert {timezone.localtime(r.approved_at).date() for r in bonuses} == {fiscal.year_start(2005)}
+    assert {r.approval_meeting for r in bonuses} == {demo.BONUS_APPROVAL_MEETING}
+    assert all(r.status == OfficerYear.Status.APPROVED for r in [*salaries, *bonuses])
+
+
+def test_an_officers_page_shows_the_2006_salary_approved_in_early_2006(client_for, demo_data):
+    person = Person.objects.get(name="James R. Akridge")
+    page = client_for("committee").get(person.get_absolute_url()).content.decode()
+    assert f"{fiscal.year_start(2006):%Y-%m-%d}, {demo.SALARY_APPROVAL_MEETING}" in page
+    assert f"{fiscal.year_start(2005):%Y-%m-%d}, {demo.BONUS_APPROVAL_MEETING}" in page
+    assert f"{timezone.localdate():%Y-%m-%d}" not in page

@@ -17,11 +17,11 @@ def test_an_empty_bonus_is_na_and_a_zero_bonus_is_zero_dollars(db):
     assert na.bonus is None
     assert zero.bonus == Decimal("0")
     assert bonus(na.bonus) == "n/a"
-    assert bonus(zero.bonus) == "$0"
+    assert bonus(zero.bonus) == "$0.00"
 
 
 def test_amounts_print_with_thousands_separators():
-    assert format_money(Decimal("250000")) == "$250,000"
+    assert format_money(Decimal("250000")) == "$250,000.00"
     assert format_money(Decimal("95625.50")) == "$95,625.50"
     assert format_money(None) == ""
 

@@ -87,7 +87,7 @@ def test_the_person_page_shows_the_marks_and_other_compensation(client_for):
     assert 'title="Principal executive officer">PEO</span>' in html
     assert 'title="Principal financial officer">PFO</span>' in html
     figures = html.split('data-figure="other-compensation">')[1:]
-    assert [f.split("<")[0] for f in figures] == ["$1,234", "n/a"]
+    assert [f.split("<")[0] for f in figures] == ["$1,234.00", "n/a"]
 
 
 def test_the_admin_edits_the_marks_of_a_proposed_record_not_an_approved_one(client_for):

@@ -150,7 +150,7 @@ def test_the_command_values_a_grant_with_the_inputs_given_for_it(demo_data):
     assert "T (expected term) = 5.99811 years (simplified method: (weighted-average vesting " in out
     value = black_scholes(Inputs(closing, D("2.99"), D("0.04"), D("0.6"), D("5.99811")))
     assert f"Value per option: {value}" in out
-    assert f"Aggregate value: ${aggregate(value, 1_000_000):,} (1,000,000 options)" in out
+    assert f"Aggregate value: ${aggregate(value, 1_000_000):,.2f} (1,000,000 options)" in out
     assert not grant.valuations.exists()  # the command records nothing
 
 

@@ -31,13 +31,13 @@ GRANT_DAY = date(2006, 3, 1)
 #   N(d1) = 0.779131, N(d2) = 0.734946
 #   C = 42 x 0.779131 - 40 x e^(-0.05) x 0.734946 = 32.723514 - 27.964092 = 4.759422
 #   -> 4.7594 per option (half up to 4 decimals); x 10,000 options = $47,594.
-TEXTBOOK_PER_OPTION, TEXTBOOK_AGGREGATE = "$4.7594", "$47,594"
+TEXTBOOK_PER_OPTION, TEXTBOOK_AGGREGATE = "$4.7594", "$47,594.00"
 # The same with s = 0.30:
 #   d1 = (0.048790 + (0.10 + 0.045) x 0.5) / (0.30 x √0.5) = 0.121290 / 0.212132 = 0.571767
 #   d2 = 0.571767 - 0.212132 = 0.359635;  N(d1) = 0.716260, N(d2) = 0.640440
 #   C = 42 x 0.716260 - 38.049177 x 0.640440 = 30.082928 - 24.368217 = 5.714711
 #   -> 5.7147 per option; x 10,000 = $57,147.
-VOLATILE_PER_OPTION, VOLATILE_AGGREGATE = "$5.7147", "$57,147"
+VOLATILE_PER_OPTION, VOLATILE_AGGREGATE = "$5.7147", "$57,147.00"
 
 
 def known_grant(**fields) -> OptionGrant:
@@ -246,7 +246,7 @@ def test_a_new_grant_with_its_own_assumptions_is_valued_when_saved(client_for, m
     #   N(d1) = 0.664313, N(d2) = 0.611351
     #   C = 42 x 0.664313 - 42 x e^(-0.05) x 0.611351 = 27.901162 - 24.424484 = 3.476678
     #   -> 3.4767 per option; x 10,000 = $34,767.
-    assert "Grant-date fair value: $3.4767 per option, $34,767 for 10,000 options." in html
+    assert "Grant-date fair value: $3.4767 per option, $34,767.00 for 10,000 options." in html
     valuation = grant.valuations.get()
     assert valuation.valued_by.username == ADMIN
     assert valuation.source == "all entered for the grant"
@@ -340,7 +340,7 @@ def test_the_command_prints_a_valued_grant_s_current_valuation():
         "q (dividend yield) = 0.00% (fiscal 2006 defaults)",
         "T (expected term) = 0.5 years (the grant's own)",
         "Value per option: 4.7594",  # the textbook case, worked at the top of this module
-        "Aggregate value: $47,594 (10,000 options)",
+        "Aggregate value: $47,594.00 (10,000 options)",
     ):
         assert line in out.splitlines(), out
     assert "Source: volatility, risk-free rate, dividend yield from the fiscal 2006 defaults" in out
@@ -353,9 +353,9 @@ def test_the_command_prints_what_valuing_a_grant_now_would_use():
     assert "Not valued yet: valuing it now would use these inputs." in out
     assert "s (expected volatility) = 30.00% (the grant's own)" in out
     assert "q (dividend yield) = 0.00% (fiscal 2006 defaults)" in out
-    # s = 0.30 instead of 0.20, worked at the top of this module: 5.7147, $57,147.
+    # s = 0.30 instead of 0.20, worked at the top of this module: 5.7147, $57,147.00.
     assert "Value per option: 5.7147" in out
-    assert "Aggregate value: $57,147 (10,000 options)" in out
+    assert "Aggregate value: $57,147.00 (10,000 options)" in out
     assert not grant.valuations.exists()
 
 

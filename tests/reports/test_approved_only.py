@@ -67,27 +67,27 @@ def test_the_exhibit_marks_a_proposal_and_never_shows_it_as_a_figure(auditor_cli
     assert rows[1] == [
         "James R. Akridge",
         "Chief Executive Officer and President",
-        "Proposed: $260,000",
-        "Proposed: $50,000",
+        "Proposed: $260,000.00",
+        "Proposed: $50,000.00",
     ]
     assert any(PROPOSED_NOTE in r[0] for r in rows if r)
     sheet = xlsx_rows(auditor_client, url)
     akridge = next(r for r in sheet if r and r[0] == "James R. Akridge")
     # Text, so a spreadsheet's sum leaves it out.
-    assert akridge[2:4] == ("Proposed: $260,000", "Proposed: $50,000")
+    assert akridge[2:4] == ("Proposed: $260,000.00", "Proposed: $50,000.00")
     text = pdf_text(auditor_client, url)
-    assert "Proposed: $260,000" in text and PROPOSED_NOTE in text
+    assert "Proposed: $260,000.00" in text and PROPOSED_NOTE in text
     page = auditor_client.get(url)
     assert [text for _, text in page.context["cells"][0]][2:] == [
-        "Proposed: $260,000",
-        "Proposed: $50,000",
+        "Proposed: $260,000.00",
+        "Proposed: $50,000.00",
     ]
 
 
 def test_the_bonus_of_another_year_carries_that_records_status(auditor_client, proposal_2007):
     rows = csv_rows(auditor_client, "/reports/officer-compensation/?year=2006&bonus_year=2007")
     by_name = {r[0]: r for r in rows[1:6]}
-    assert by_name["James R. Akridge (1)"][2:] == ["250000", "Proposed: $50,000"]
+    assert by_name["James R. Akridge (1)"][2:] == ["250000", "Proposed: $50,000.00"]
     assert by_name["Dean Bogues (1)"][2:] == ["200000", "not recorded"]
     assert any(PROPOSED_NOTE in r[0] for r in rows if r)
     # "n/a" has nothing to approve (the bonus is approved on its own, issue 17).
@@ -107,14 +107,21 @@ def test_the_summary_table_totals_a_proposal_as_not_approved(auditor_client, pro
     akridge = [r for r in rows if len(r) > 1 and r[0].startswith("James R. Akridge")]
     # 2005: the year of his option grant, with no yearly record (DOMAIN.md §6).
     assert [r[1:] for r in akridge] == [
-        ["2007", "Proposed: $260,000", "Proposed: $50,000", "", "Proposed: n/a", "not approved"],
+        [
+            "2007",
+            "Proposed: $260,000.00",
+            "Proposed: $50,000.00",
+            "",
+            "Proposed: n/a",
+            "not approved",
+        ],
         ["2006", "250000", "n/a", "", "n/a", "250000"],
         ["2005", "not recorded", "not recorded", "not valued", "not recorded", "not recorded"],
     ]
     assert any(PROPOSED_NOTE in r[0] for r in rows if r)
     sheet = xlsx_rows(auditor_client, "/reports/summary-compensation/?year=2007")
     row_2007 = next(r for r in sheet if len(r) > 1 and r[1] == 2007)
-    assert row_2007[2:4] == ("Proposed: $260,000", "Proposed: $50,000")
+    assert row_2007[2:4] == ("Proposed: $260,000.00", "Proposed: $50,000.00")
     assert row_2007[6] == "not approved"
     assert "not approved" in pdf_text(auditor_client, "/reports/summary-compensation/?year=2007")
     # The approved year's table says nothing of proposals.

@@ -210,7 +210,7 @@ def test_402c_columns_and_footnotes_name_the_method_the_inputs_and_what_is_not_k
         "Named executive officers for fiscal year 2006: Ann Chief (principal executive "
         "officer); Frank Money (principal financial officer); the three other executive "
         "officers (of 5) with the highest total compensation for the year: Olive One "
-        "($210,000), Tia Three ($180,000) and Tom Two (not recorded; ranked at $180,000)."
+        "($210,000.00), Tia Three ($180,000.00) and Tom Two (not recorded; ranked at $180,000.00)."
     )
     assert any(
         n.startswith("(2) Option awards: the aggregate grant-date fair value") for n in notes
@@ -218,7 +218,7 @@ def test_402c_columns_and_footnotes_name_the_method_the_inputs_and_what_is_not_k
     assert any("Black-Scholes-Merton" in n and "valuation assumptions table" in n for n in notes)
     assert (
         "Ann Chief, the option granted 2006-03-01 (fiscal year 2006): 10,000 options x $4.7594 "
-        "= $47,594; closing price on the grant date $42.00, exercise price $40.00, expected "
+        "= $47,594.00; closing price on the grant date $42.00, exercise price $40.00, expected "
         "volatility 20.00%, risk-free rate 10.00%, dividend yield 0.00%, expected term 0.5 "
         "years; inputs: all entered for the grant."
     ) in notes
@@ -259,9 +259,9 @@ def test_402c_a_proposal_is_marked_and_not_totalled(company):
     row = next(iter(report("summary-compensation", year=2006).rows()))
     # The bonus is approved on its own: it stays a figure; the year is not totalled.
     assert (row["salary"], row["bonus"], row["other_compensation"], row["total"]) == (
-        "Proposed: $300,000",
+        "Proposed: $300,000.00",
         Decimal("50000"),
-        "Proposed: $12,500",
+        "Proposed: $12,500.00",
         "not approved",
     )
     ann_2006.status = OfficerYear.Status.APPROVED

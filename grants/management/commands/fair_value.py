@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from core import fiscal
+from core.templatetags.money import format_money
 
 from ...fair_value import Inputs, black_scholes
 from ...models import (
@@ -132,7 +133,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Source: {valuation.source}.")
         self.stdout.write(f"Value per option: {valuation.value_per_option}")
         self.stdout.write(
-            f"Aggregate value: ${valuation.fair_value:,} ({valuation.shares:,} options)"
+            f"Aggregate value: {format_money(valuation.fair_value)} ({valuation.shares:,} options)"
         )
 
 

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from compensation import demo
 from compensation.models import Footnote, OfficerYear, Person
@@ -21,7 +20,8 @@ class Command(BaseCommand):
             marker="1", defaults={"text": demo.EMPLOYMENT_AGREEMENT_FOOTNOTE}
         )
         created += new
-        approved_at = timezone.now()
+        # Dated as Exhibit 10.26's approvals, never the day the demo is loaded.
+        salary_approved_at, bonus_approved_at = demo.salary_approved_at(), demo.bonus_approved_at()
         for name, title, salary, bonus, has_footnote in demo.OFFICERS:
             person, new = Person.objects.get_or_create(name=name)
             created += new
@@ -33,8 +33,8 @@ class Command(BaseCommand):
                     "title": title,
                     "base_salary": salary,
                     "status": OfficerYear.Status.APPROVED,
-                    "approved_at": approved_at,
-                    "approval_meeting": demo.APPROVAL_MEETING,
+                    "approved_at": salary_approved_at,
+                    "approval_meeting": demo.SALARY_APPROVAL_MEETING,
                     **demo.principal_officer_flags(name, demo.SALARY_YEAR),
                 },
             )
@@ -49,8 +49,8 @@ class Command(BaseCommand):
                     "title": title,
                     "bonus": bonus,
                     "status": OfficerYear.Status.APPROVED,
-                    "approved_at": approved_at,
-                    "approval_meeting": demo.APPROVAL_MEETING,
+                    "approved_at": bonus_approved_at,
+                    "approval_meeting": demo.BONUS_APPROVAL_MEETING,
                 },
             )
             created += new
