@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0017_valuation_keeps_the_meeting'),
+        ('grants', '0018_approval_meeting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
