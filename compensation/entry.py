@@ -20,6 +20,7 @@ from core.access import get_object_for_user
 
 from .entry_forms import (
     APPROVED_MESSAGE,
+    BonusProposalForm,
     FootnoteForm,
     OfficerYearForm,
     PersonForm,
@@ -162,7 +163,18 @@ def record_edit(request, pk: int):
     )
     heading = f"{record.person}: {record.fiscal_year} record"
     if record.status != OfficerYear.Status.PROPOSED:
-        # Effective: the page says how to reopen it rather than offering a form.
+        # The salary is effective: the page says how to reopen it, and takes the bonus
+        # on its own while the bonus is not approved.
+        bonus_form = None
+        if not record.is_bonus_approved:
+            bonus_form = BonusProposalForm(request.POST or None, instance=record)
+            if request.method == "POST" and bonus_form.is_valid() and _saved(bonus_form, request):
+                messages.success(
+                    request,
+                    f"Saved {record.person}'s {record.fiscal_year} bonus: "
+                    f"{record.get_bonus_status_display().lower()}.",
+                )
+                return redirect(f"{reverse('compensation:roster')}?year={record.fiscal_year}")
         return render(
             request,
             "compensation/officer_year_approved.html",
@@ -170,6 +182,7 @@ def record_edit(request, pk: int):
                 "record": record,
                 "message": APPROVED_MESSAGE,
                 "reopen": ReopenForm(),
+                "bonus_form": bonus_form,
                 "heading": heading,
             },
         )

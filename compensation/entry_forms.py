@@ -172,9 +172,40 @@ class OfficerYearForm(forms.ModelForm):
 
 
 APPROVED_MESSAGE = (
-    "This record is approved: it is effective and cannot be changed. Return it to proposed "
-    "first (with the reason, kept in its history), then change it."
+    "This record's salary is approved: it is effective and cannot be changed. Return it to "
+    "proposed first (with the reason, kept in its history), then change it."
 )
+
+
+class BonusProposalForm(forms.ModelForm):
+    """The bonus alone, on a record whose salary is approved: a bonus decided after the
+    salary is proposed on its own and never returns the salary to proposed. An approved
+    bonus is refused (OfficerYear.clean()): it is returned to proposed first."""
+
+    class Meta:
+        model = OfficerYear
+        fields = ["bonus"]
+        formfield_callback = bounded_number_formfield
+        labels = {"bonus": "Bonus ($)"}
+        help_texts = {"bonus": 'Empty: "n/a" (none awarded or not eligible), not $0.'}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def save(self, commit: bool = True) -> OfficerYear:
+        """Lock the record: a bonus the committee approved meanwhile is refused."""
+        with transaction.atomic():
+            current = OfficerYear.objects.select_for_update().get(pk=self.instance.pk)
+            if current.is_bonus_approved:
+                raise ValidationError(
+                    {
+                        "bonus": "The committee approved this bonus meanwhile: return it to "
+                        "proposed first."
+                    }
+                )
+            return super().save(commit=True)
 
 
 def salaries_by_year(person: Person | None) -> dict[str, dict[str, str | None]]:

@@ -22,8 +22,8 @@
     const negative = value < 0n;
     const abs = negative ? -value : value;
     const dollars = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    const rest = abs % 100n;
-    const tail = rest === 0n ? "" : "." + rest.toString().padStart(2, "0");
+    // Dollars and cents always, as every amount on the server's pages.
+    const tail = "." + (abs % 100n).toString().padStart(2, "0");
     return (negative ? "-" : "") + "$" + dollars + tail;
   }
 
@@ -55,7 +55,7 @@
       return;
     }
     const change = typed - priorSalary;
-    show("salary-change", change === 0n ? "$0" : signed(change));
+    show("salary-change", signed(change));
     show("salary-change-pct", priorSalary === 0n ? "—" : percent(change, priorSalary));
   }
 

@@ -41,10 +41,10 @@ def test_an_admin_adds_an_officer_and_proposes_next_years_salary(sign_in_browser
         "Propose 2007 for James R. Akridge"
     )
     assert page.get_by_label("Title").input_value() == "Chief Executive Officer and President"
-    assert page.locator("#prior-salary").inner_text() == "$250,000"
+    assert page.locator("#prior-salary").inner_text() == "$250,000.00"
     assert page.locator("#salary-change").inner_text() == "—"
     page.get_by_label("Base salary ($)").press_sequentially("275,000")
-    assert page.locator("#salary-change").inner_text() == "+$25,000"
+    assert page.locator("#salary-change").inner_text() == "+$25,000.00"
     assert page.locator("#salary-change-pct").inner_text() == "+10.0%"
     page.get_by_label("Base salary ($)").fill("240000")
     assert page.locator("#salary-change").inner_text() == "-$10,000"
@@ -59,5 +59,5 @@ def test_an_admin_adds_an_officer_and_proposes_next_years_salary(sign_in_browser
     )
     proposal = page.get_by_role("row").filter(has_text="James R. Akridge")
     text = proposal.inner_text()
-    assert "$275,000" in text and "+$25,000" in text and "+10.0%" in text
+    assert "$275,000.00" in text and "+$25,000.00" in text and "+10.0%" in text
     assert proposal.locator(".badge").inner_text() == "Proposed"

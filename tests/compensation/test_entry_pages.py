@@ -180,7 +180,7 @@ def test_propose_next_year_is_filled_from_the_latest_record(admin_client, akridg
     assert form.initial["footnotes"] == [akridge.footnotes.get().pk]
     page = response.content.decode()
     assert "Propose 2007 for James R. Akridge" in page
-    assert '<strong id="prior-salary">$250,000</strong>' in page
+    assert '<strong id="prior-salary">$250,000.00</strong>' in page
     assert '<strong id="prior-bonus">n/a</strong>' in page
     assert 'id="officer-salaries"' in page and "250000.00" in page
 
@@ -206,7 +206,7 @@ def test_a_failed_save_shows_the_change_from_last_year(admin_client, akridge):
     assert comparison["change"] == Decimal("25000")
     assert comparison["change_pct"] == Decimal("10.0")
     page = response.content.decode()
-    assert '<strong id="salary-change">+$25,000</strong>' in page
+    assert '<strong id="salary-change">+$25,000.00</strong>' in page
     assert '<strong id="salary-change-pct">+10.0%</strong>' in page
 
 
@@ -256,9 +256,9 @@ def test_an_approved_record_cannot_be_changed(admin_client, akridge):
     url = reverse("compensation:record-edit", args=[akridge.pk])
     response = admin_client.get(url)
     page = response.content.decode()
-    assert "Return it to proposed" in page and "form" not in response.context
-    response = admin_client.post(url, record_data(fiscal_year="2006", base_salary="1"))
-    assert response.status_code == 200
+    assert "Return it to proposed" in page and response.context["bonus_form"] is not None
+    # Only the bonus is taken beside an approved salary: the salary typed is ignored.
+    admin_client.post(url, record_data(fiscal_year="2006", base_salary="1"))
     akridge.refresh_from_db()
     assert akridge.base_salary == Decimal("250000") and akridge.is_approved
 
@@ -335,3 +335,36 @@ def test_the_propose_page_runs_a_fixed_number_of_queries(
 
 
 QUERIES = 11
+
+
+def test_a_bonus_is_proposed_on_its_own_beside_an_approved_salary(admin_client, akridge):
+    url = reverse("compensation:record-edit", args=[akridge.pk])
+    assert "Propose a bonus" in admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"bonus": "$40,000"})
+    assert response.status_code == 302
+    akridge.refresh_from_db()
+    assert akridge.bonus == Decimal("40000") and akridge.is_bonus_proposed
+    # The salary keeps its approval: the bonus is a proposal of its own.
+    assert akridge.is_approved and akridge.base_salary == Decimal("250000")
+    assert Change.objects.filter(subject__contains="James R. Akridge").exists()
+
+
+@pytest.mark.parametrize("bonus", ["-1", "abc", "9" * 40, "1\x00"])
+def test_a_bad_bonus_proposal_is_refused_and_saves_nothing(admin_client, akridge, bonus):
+    url = reverse("compensation:record-edit", args=[akridge.pk])
+    response = admin_client.post(url, {"bonus": bonus})
+    assert response.status_code == 200 and response.context["bonus_form"].errors
+    akridge.refresh_from_db()
+    assert akridge.bonus is None and akridge.is_approved
+
+
+def test_an_approved_bonus_is_not_offered_for_change(admin_client, committee_member, akridge):
+    akridge.bonus = Decimal("40000")
+    akridge.save()
+    akridge.approve_bonus(by=committee_member, meeting="Committee meeting of 2006-12-15")
+    url = reverse("compensation:record-edit", args=[akridge.pk])
+    response = admin_client.get(url)
+    assert response.context["bonus_form"] is None
+    admin_client.post(url, {"bonus": "1"})
+    akridge.refresh_from_db()
+    assert akridge.bonus == Decimal("40000") and akridge.is_bonus_approved
