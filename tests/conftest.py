@@ -79,7 +79,21 @@ def chromium_path():
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
+    # Playwright's sync API runs what follows in a greenlet with a context of its own, and
+    # Django keeps a connection per context: the connection the tests see from here on is
+    # a new one, without the copy of the test database that serialized_rollback restores
+    # after each transactional test (the roles' groups and permissions). Hand it over.
+    saved = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in saved.items():
+            if not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

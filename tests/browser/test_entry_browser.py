@@ -1,10 +1,7 @@
 """Issue 17 in a browser: a compensation admin adds an officer and proposes James R.
 Akridge's 2007 salary from the roster, seeing last year's salary and the change as typed."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from core import roles
 from tests.factories import UserFactory
@@ -15,11 +12,9 @@ pytestmark = [
 ]
 
 
-def test_an_admin_adds_an_officer_and_proposes_next_years_salary(sign_in_browser, live_server):
-    # The demo data, loaded here rather than by the demo_data fixture: that fixture asks
-    # for `db`, and a first browser test that does leaves the next ones without the
-    # roles' groups (the roster's test does it too: run it before the equity test).
-    call_command("load_demo", stdout=StringIO())
+def test_an_admin_adds_an_officer_and_proposes_next_years_salary(
+    demo_data, sign_in_browser, live_server
+):
     UserFactory(username="clerk", role=roles.ADMINS)
     page = sign_in_browser("clerk")
     page.get_by_role("link", name="Officers").first.click()
