@@ -42,7 +42,7 @@ def test_an_admin_adds_an_officer_and_proposes_next_years_salary(
     assert page.locator("#salary-change").inner_text() == "+$25,000.00"
     assert page.locator("#salary-change-pct").inner_text() == "+10.0%"
     page.get_by_label("Base salary ($)").fill("240000")
-    assert page.locator("#salary-change").inner_text() == "-$10,000"
+    assert page.locator("#salary-change").inner_text() == "-$10,000.00"
     assert page.locator("#salary-change-pct").inner_text() == "-4.0%"
     page.get_by_label("Base salary ($)").fill("$275,000")
     assert page.locator("#salary-change-pct").inner_text() == "+10.0%"

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if not OptionGrant.objects.filter(
             optionee=optionee, grant_date=grant_demo.GRANT_DATE
         ).exists():
-            OptionGrant.create_with_installments(
+            grant = OptionGrant.create_with_installments(
                 grant_demo.INSTALLMENTS,
                 plan=plan,
                 optionee=optionee,
@@ -90,5 +90,10 @@ class Command(BaseCommand):
                 authorized_on=grant_demo.GRANT_DATE,
                 notes=grant_demo.NOTES,
             )
+            # Approved as of the grant date (grant_demo.APPROVAL_MEETING says why).
+            grant.approved_at = grant_demo.approved_at()
+            grant.approval_meeting = grant_demo.APPROVAL_MEETING
+            grant._change_reason = f"Approved at {grant.approval_meeting}"
+            grant.save(update_fields=["approved_at", "approval_meeting"])
             created += 1 + len(grant_demo.INSTALLMENTS)
         return created
