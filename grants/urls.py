@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, awards, grants, market, valuation
+from .views import actions, awards, grants, issuer, market, valuation
 
 app_name = "grants"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("awards/<int:pk>/approve/", awards.approve_award, name="award-approve"),
     path("vestings/", awards.vestings_to_confirm, name="vestings"),
     path("people/<int:pk>/termination/", actions.record_termination, name="termination"),
+    path("issuer/", issuer.issuer, name="issuer"),
     path("prices/", market.StockPriceList.as_view(), name="prices"),
     path("prices/new/", market.StockPriceCreate.as_view(), name="price-add"),
     path("prices/<int:pk>/", market.StockPriceUpdate.as_view(), name="price-edit"),

@@ -9,7 +9,6 @@ byte, in two exports of the same records as of the same date."""
 
 import hashlib
 import io
-import json
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from pyocf.types.name import Name
 
 from grants.models import Issuer, OptionGrant, StockAward, StockPlan
 
+from .ocf_json import file_bytes
 from .ocf_transactions import COMMON_CLASS_ID, Transactions, number, person_id, plan_id
 
 MANIFEST = "manifest.ocf.json"
@@ -59,25 +59,6 @@ NO_ISSUER = (
 )
 
 
-def dump(model: BaseModel) -> dict:
-    """The object as the format's JSON: fields left empty are left out, except those the
-    schema requires even when empty (an RSU's expiration date is null), at every level."""
-    data = model.model_dump(mode="json", exclude_none=True)
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            data[name] = dump(value)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            data[name] = [dump(item) for item in value]
-        elif value is None and field.is_required():
-            data[name] = None
-    return data
-
-
-def file_bytes(model: BaseModel) -> bytes:
-    return (json.dumps(dump(model), indent=2, ensure_ascii=False) + "\n").encode()
-
-
 @dataclass
 class OcfPackage:
     """The OCF files of the whole company as of `as_of`: file name -> contents."""
@@ -90,11 +71,13 @@ class OcfPackage:
             raise ValidationError(NO_ISSUER)
         transactions = Transactions(self.as_of)
         items = transactions.all()
+        listed = {"file_type": TransactionsFile.model_fields["file_type"].default, "items": items}
         files = {
             STAKEHOLDERS: file_bytes(StakeholdersFile(items=self.stakeholders(transactions))),
             STOCK_CLASSES: file_bytes(StockClassesFile(items=[self.common_stock(issuer)])),
             STOCK_PLANS: file_bytes(StockPlansFile(items=self.plans())),
-            TRANSACTIONS: file_bytes(TransactionsFile(items=items)),
+            # Each transaction was validated as it was made (ocf_transactions.py).
+            TRANSACTIONS: file_bytes(listed),
         }
         return {MANIFEST: self.manifest(issuer, files), **files}
 

@@ -5,11 +5,14 @@ Each object's id is derived from the record it comes from ("grant-12", "exercise
 so two exports of the same records carry the same ids. Rules the format has no field for
 are written into the objects' comments."""
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import islice
+from typing import NamedTuple
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from pyocf.enums.compensationtype import CompensationType
 from pyocf.enums.optiontype import OptionType as OcfOptionType
 from pyocf.enums.periodtype import PeriodType
@@ -35,6 +38,7 @@ from pyocf.types.vesting import Vesting
 
 from compensation.models import Person
 from grants.models import (
+    AwardInstallment,
     AwardType,
     AwardVesting,
     Exercise,
@@ -42,7 +46,10 @@ from grants.models import (
     OptionType,
     StockAward,
     StockPrice,
+    VestingInstallment,
 )
+
+from .ocf_json import dump
 
 COMMON_CLASS_ID = "stock-class-common"
 CURRENCY = "USD"
@@ -54,6 +61,28 @@ OTHER_REASONS = (
     Why.ENUM_INVOLUNTARY_OTHER,
     Why.ENUM_INVOLUNTARY_WITH_CAUSE,
 )
+
+
+CHUNK = 2000
+Rows = list[tuple[date, int]]
+
+
+class Confirmed(NamedTuple):
+    """A confirmed vesting of an award, with the closing price its value uses (the price
+    on the vest date or the latest before it; None when none is recorded by then)."""
+
+    pk: int
+    vest_date: date
+    shares: int
+    shares_withheld: int
+    closing_price: Decimal | None
+    closing_date: date | None
+
+
+def chunks(records: Iterable, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def person_id(pk: int) -> str:
@@ -113,29 +142,44 @@ class Transactions:
         self.on = on
         self.people: dict[int, Person] = {}
 
-    def all(self) -> list:
-        items = [*self.option_transactions(), *self.award_transactions()]
-        # Chronological, as the format lists them; ties in a fixed order, so two exports of
-        # the same records are the same file.
-        return sorted(items, key=lambda item: (item.date.root, item.id))
+    def all(self) -> list[dict]:
+        """Every transaction as the format's JSON, in date order (ties by id, so two
+        exports of the same records list them alike). Each is validated as it is made."""
+        found = [dump(item) for item in self.option_transactions()]
+        found += [dump(item) for item in self.award_transactions()]
+        return sorted(found, key=lambda item: (item["date"], item["id"]))
 
     # --- Options ----------------------------------------------------------------------
 
-    def grants(self):
-        exercises = Exercise.objects.filter(exercise_date__lte=self.on).order_by("sequence")
-        return (
+    def grants(self) -> Iterator[tuple[OptionGrant, Rows, list[Exercise]]]:
+        """Each grant made by `on` with its vesting totals as of `on`, its installments and
+        its exercises by `on`: three queries a chunk of grants, whatever their number."""
+        grants = (
             OptionGrant.objects.filter(grant_date__lte=self.on)
             .with_vesting_totals(self.on)
             .select_related("optionee")
-            .prefetch_related("installments", Prefetch("exercises", queryset=exercises))
             .order_by("pk")
         )
+        for chunk in chunks(grants.iterator(chunk_size=CHUNK)):
+            pks = [grant.pk for grant in chunk]
+            rows: dict[int, Rows] = defaultdict(list)
+            installments = VestingInstallment.objects.filter(grant_id__in=pks)
+            for grant_id, day, shares in installments.order_by("grant_id", "vest_date").values_list(
+                "grant_id", "vest_date", "shares"
+            ):
+                rows[grant_id].append((day, shares))
+            exercised: dict[int, list[Exercise]] = defaultdict(list)
+            exercises = Exercise.objects.filter(grant_id__in=pks, exercise_date__lte=self.on)
+            for exercise in exercises.order_by("grant_id", "sequence"):
+                exercised[exercise.grant_id].append(exercise)
+            for grant in chunk:
+                yield grant, rows[grant.pk], exercised[grant.pk]
 
     def option_transactions(self) -> Iterator:
-        for grant in self.grants().iterator(chunk_size=2000):
+        for grant, rows, exercises in self.grants():
             self.people[grant.optionee_id] = grant.optionee
-            yield self.option_issuance(grant)
-            for exercise in grant.exercises.all():
+            yield self.option_issuance(grant, rows)
+            for exercise in exercises:
                 yield from self.exercise(grant, exercise)
             forfeiture = self.option_forfeiture(grant)
             if forfeiture is not None:
@@ -144,7 +188,7 @@ class Transactions:
             if expiration is not None:
                 yield expiration
 
-    def option_issuance(self, grant: OptionGrant) -> EquityCompensationIssuance:
+    def option_issuance(self, grant: OptionGrant, rows: Rows) -> EquityCompensationIssuance:
         iso = grant.option_type == OptionType.ISO
         windows = [
             TerminationWindow(
@@ -199,7 +243,7 @@ class Transactions:
             quantity=number(grant.shares),
             exercise_price=money(grant.exercise_price),
             early_exercisable=False,
-            vestings=vestings(grant.installment_rows()),
+            vestings=vestings(rows),
             expiration_date=grant.expiration_date,
             termination_exercise_windows=windows,
             comments=comments,
@@ -283,33 +327,55 @@ class Transactions:
 
     # --- Restricted stock --------------------------------------------------------------
 
-    def awards(self):
+    def awards(self) -> Iterator[tuple[StockAward, Rows, list[Confirmed]]]:
+        """Each award made by `on` with its totals as of `on`, its installments and its
+        vestings confirmed by `on` (with the closing price each used)."""
         price = StockPrice.objects.filter(date__lte=OuterRef("vest_date")).order_by("-date")
-        confirmed = (
-            AwardVesting.objects.filter(vest_date__lte=self.on)
-            .annotate(
-                price_used=Subquery(price.values("price")[:1]),
-                price_date=Subquery(price.values("date")[:1]),
-            )
-            .order_by("vest_date")
-        )
-        return (
+        awards = (
             StockAward.objects.filter(grant_date__lte=self.on)
             .with_vesting_totals(self.on)
             .select_related("recipient")
-            .prefetch_related("installments", Prefetch("vestings", queryset=confirmed))
             .order_by("pk")
         )
+        for chunk in chunks(awards.iterator(chunk_size=CHUNK)):
+            pks = [award.pk for award in chunk]
+            rows: dict[int, Rows] = defaultdict(list)
+            installments = AwardInstallment.objects.filter(award_id__in=pks)
+            for award_id, day, shares in installments.order_by("award_id", "vest_date").values_list(
+                "award_id", "vest_date", "shares"
+            ):
+                rows[award_id].append((day, shares))
+            confirmed: dict[int, list[Confirmed]] = defaultdict(list)
+            vestings = AwardVesting.objects.filter(award_id__in=pks, vest_date__lte=self.on)
+            for award_id, *fields in (
+                vestings.annotate(
+                    closing_price=Subquery(price.values("price")[:1]),
+                    closing_date=Subquery(price.values("date")[:1]),
+                )
+                .order_by("award_id", "vest_date")
+                .values_list(
+                    "award_id",
+                    "pk",
+                    "vest_date",
+                    "shares",
+                    "shares_withheld",
+                    "closing_price",
+                    "closing_date",
+                )
+            ):
+                confirmed[award_id].append(Confirmed(*fields))
+            for award in chunk:
+                yield award, rows[award.pk], confirmed[award.pk]
 
     def award_transactions(self) -> Iterator:
-        for award in self.awards().iterator(chunk_size=2000):
+        for award, rows, confirmed in self.awards():
             self.people[award.recipient_id] = award.recipient
             if award.award_type == AwardType.RSU:
-                yield self.rsu_issuance(award)
-                for vesting in award.vestings.all():
+                yield self.rsu_issuance(award, rows)
+                for vesting in confirmed:
                     yield from self.release(award, vesting)
             else:
-                yield self.rsa_issuance(award)
+                yield self.rsa_issuance(award, rows, confirmed)
             if award.forfeited:
                 yield self.award_forfeiture(award)
 
@@ -325,7 +391,7 @@ class Transactions:
             comments.append(f"{ended} The installments vesting after it are forfeited.")
         return comments
 
-    def rsu_issuance(self, award: StockAward) -> EquityCompensationIssuance:
+    def rsu_issuance(self, award: StockAward, rows: Rows) -> EquityCompensationIssuance:
         comments = self.award_comments(award)
         if award.purchase_price:
             comments.append(f"Purchase price: ${award.purchase_price} a unit.")
@@ -341,29 +407,29 @@ class Transactions:
             stock_class_id=COMMON_CLASS_ID,
             compensation_type=CompensationType.ENUM_RSU,
             quantity=number(award.shares),
-            vestings=vestings(award.installment_rows()),
+            vestings=vestings(rows),
             expiration_date=None,
             termination_exercise_windows=[],
             comments=comments,
         )
 
-    def release(self, award: StockAward, vesting: AwardVesting) -> Iterator:
+    def release(self, award: StockAward, vesting: Confirmed) -> Iterator:
         """A confirmed vesting of units: the shares delivered, less those withheld."""
         stock = f"release-stock-{vesting.pk}"
         comments = [
             f"{vesting.shares_withheld:,} of the {vesting.shares:,} shares withheld for taxes."
         ]
-        if vesting.price_used is None:
+        if vesting.closing_price is None:
             price = award.purchase_price
             comments.append(
                 "No closing price is recorded on or before the vest date: the release price "
                 "is the award's purchase price."
             )
         else:
-            price = vesting.price_used
-            if vesting.price_date != vesting.vest_date:
+            price = vesting.closing_price
+            if vesting.closing_date != vesting.vest_date:
                 comments.append(
-                    f"Release price: the closing price of {vesting.price_date:%Y-%m-%d}."
+                    f"Release price: the closing price of {vesting.closing_date:%Y-%m-%d}."
                 )
         yield EquityCompensationRelease(
             id=f"release-{vesting.pk}",
@@ -385,19 +451,21 @@ class Transactions:
             stock_class_id=COMMON_CLASS_ID,
             stock_plan_id=plan_id(award.plan_id),
             share_price=money(price),
-            quantity=number(vesting.net_shares),
+            quantity=number(vesting.shares - vesting.shares_withheld),
             stock_legend_ids=[],
             comments=[f"Net shares delivered on the vesting of RSU-{award.pk}."],
         )
 
-    def rsa_issuance(self, award: StockAward) -> StockIssuance:
+    def rsa_issuance(
+        self, award: StockAward, rows: Rows, confirmed: list[Confirmed]
+    ) -> StockIssuance:
         """A restricted stock award, as the format models one: a stock issuance with its
         vestings."""
         comments = self.award_comments(award)
         comments.append(f"83(b) election: {award.get_election_83b_display().lower()}.")
         if award.election_83b_on:
             comments[-1] = f"83(b) election filed on {award.election_83b_on:%Y-%m-%d}."
-        for vesting in award.vestings.all():
+        for vesting in confirmed:
             comments.append(
                 f"Vesting of {vesting.shares:,} shares on {vesting.vest_date:%Y-%m-%d} "
                 f"confirmed; {vesting.shares_withheld:,} withheld for taxes."
@@ -414,7 +482,7 @@ class Transactions:
             stock_plan_id=plan_id(award.plan_id),
             share_price=money(award.purchase_price),
             quantity=number(award.shares),
-            vestings=vestings(award.installment_rows()),
+            vestings=vestings(rows),
             stock_legend_ids=[],
             issuance_type=StockIssuanceType.ENUM_RSA,
             comments=comments,

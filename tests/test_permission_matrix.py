@@ -40,6 +40,7 @@ EXPECTED = {
     "grants:exercise-terms": (READ, READ),
     "grants:prices": (READ, READ),
     "grants:registration": (READ, READ),
+    "grants:issuer": (READ, {A}),
     "grants:create": ({A}, {A}),
     "grants:exercise": ({A}, {A}),
     "grants:termination": ({A}, {A}),
@@ -65,6 +66,7 @@ EXPECTED = {
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
     "reports:proxy-package": (READ, READ),
+    "reports:ocf": (READ, READ),
 }
 OPEN_TO_ANONYMOUS = {"login"}
 
