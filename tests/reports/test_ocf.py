@@ -15,12 +15,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from pydantic import ValidationError as PydanticError
 
 from grants import demo
 from grants.models import AwardVesting, Exercise, Issuer, OptionGrant, StockAward, StockPlan
 from reports.ocf import FILE_TYPES, MANIFEST, STAKEHOLDERS, STOCK_PLANS, TRANSACTIONS, OcfPackage
+from tests.factories import PersonFactory, make_award, make_grant
 from workspace.models import Change
 
 
@@ -218,6 +221,28 @@ def test_facts_dated_after_the_as_of_date_are_left_out(demo_data, company):
     assert "Service ended on 2007-01-15" in carol["comments"][0]
 
 
+def test_the_export_reads_a_fixed_number_of_queries(demo_data, company):
+    """However many grants, exercises and awards: no query per record."""
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export(date(2007, 12, 31))
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        grant = make_grant(optionee=PersonFactory(name=f"Optionee {n}"))
+        grant.exercise(2_500, date(2006, 8, 1))
+        rsu = make_award(
+            [(date(2006, 12, 1), 500)],
+            recipient=grant.optionee,
+            grant_date=date(2006, 6, 1),
+            award_type="RSU",
+        )
+        rsu.confirm_vesting(date(2006, 12, 1), withheld=100, by=None)
+    assert queries() == before
+
+
 def test_an_iso_grant_is_exported_as_one(demo_data):
     OptionGrant.objects.update(option_type="ISO")
     [grant] = items(parsed(export(date(2006, 1, 1))), "TX_EQUITY_COMPENSATION_ISSUANCE")
@@ -365,6 +390,7 @@ def test_only_admins_edit_the_issuer(demo_data, client_for, role):
 
 def test_an_admin_records_the_issuer_when_none_is(db, client_for):
     admin = client_for("compadmin")
-    assert b"Not recorded yet" in admin.get("/grants/issuer/").content
+    page = admin.get("/grants/issuer/").content
+    assert b"Not recorded yet" in page and b"Record the issuer's facts" in page
     admin.post("/grants/issuer/", {**VALID, "formation_date_illustrative": "on"})
     assert Issuer.objects.get().formation_date_illustrative
