@@ -36,8 +36,9 @@ from pyocf.types.name import Name
 
 from grants.models import Issuer, OptionGrant, StockAward, StockPlan
 
+from .ocf_common import COMMON_CLASS_ID, number, person_id, plan_id
 from .ocf_json import file_bytes
-from .ocf_transactions import COMMON_CLASS_ID, Transactions, number, person_id, plan_id
+from .ocf_transactions import Transactions
 
 MANIFEST = "manifest.ocf.json"
 STAKEHOLDERS = "stakeholders.ocf.json"
