@@ -26,6 +26,7 @@ from .models import (
     AwardVesting,
     Exercise,
     GrantValuation,
+    Issuer,
     OptionGrant,
     RegistrationPeriod,
     StockAward,
@@ -49,6 +50,22 @@ class StockPlanAdmin(ReadOnlyHistoryAdmin):
         "death_months",
     )
     search_fields = ("name",)
+
+
+@admin.register(Issuer)
+class IssuerAdmin(ReadOnlyHistoryAdmin):
+    list_display = (
+        "legal_name",
+        "country_of_formation",
+        "state_of_formation",
+        "formation_date",
+        "formation_date_illustrative",
+        "common_shares_authorized",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        # One record: once it exists, it is edited, not added again.
+        return super().has_add_permission(request) and not Issuer.objects.exists()
 
 
 @admin.register(StockPrice)

@@ -51,3 +51,11 @@ INSTALLMENTS = [
     (date(2009, 4, 13), 56_250),
     (date(2009, 7, 13), 56_250),
 ]
+
+# The issuer, for the Open Cap Format export: Valence Technology, Inc., a Delaware
+# corporation, as its SEC filings state. The exhibits give no formation date: the demo's
+# is a stand-in, marked illustrative, which the export says in its comments.
+ISSUER_LEGAL_NAME = "Valence Technology, Inc."
+ISSUER_COUNTRY = "US"
+ISSUER_STATE = "DE"
+ISSUER_FORMATION_DATE = date(1989, 1, 1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, awards, corrections, edit, grants, market, plans, valuation
+from .views import actions, awards, corrections, edit, grants, issuer, market, plans, valuation
 
 app_name = "grants"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
         corrections.withdraw_termination,
         name="termination-withdraw",
     ),
+    path("issuer/", issuer.issuer, name="issuer"),
     path("prices/", market.StockPriceList.as_view(), name="prices"),
     path("prices/new/", market.StockPriceCreate.as_view(), name="price-add"),
     path("prices/<int:pk>/", market.StockPriceUpdate.as_view(), name="price-edit"),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from compensation.models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, OfficerYear
 from core import fiscal
 from core import forms as core_forms
+from core.dates import validate_date_in_range
 from core.forms import DateInput, WholeNumberField, share_price_field
 from grants.models import OptionGrant, StockAward
 
@@ -94,3 +95,18 @@ class VestingScheduleForm(forms.Form):
         if data.get("grant") and data.get("award"):
             raise forms.ValidationError("Choose a grant or an award, not both.")
         return data
+
+
+class OcfForm(forms.Form):
+    """The as-of date of the Open Cap Format download."""
+
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=DateInput(),
+        validators=[validate_date_in_range],
+        help_text="Default: today.",
+    )
+
+    def clean_as_of(self):
+        return self.cleaned_data["as_of"] or timezone.localdate()

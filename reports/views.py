@@ -11,11 +11,13 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
 from .definitions import REPORTS
 from .exports import TooManyRowsForPdf, csv_lines, file_name, render_pdf, write_xlsx
+from .forms import OcfForm
+from .ocf import OcfPackage
 from .package import FORMATS, TABLES, ProxyPackage
 
 # The page shows this many rows; the CSV and Excel exports hold every row.
@@ -45,6 +47,7 @@ def index(request):
             "reports": reports,
             "package_form": ProxyPackage.form_class(),
             "package_formats": FORMATS,
+            "ocf_form": OcfForm(),
         },
     )
 
@@ -153,3 +156,27 @@ def proxy_package(request):
     )
     patch_cache_control(response, no_store=True)
     return response
+
+
+def ocf_zip(request):
+    """The Open Cap Format files of the whole company as of a date, as one .zip."""
+    check_access(request.user)
+    form = OcfForm(request.GET)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Open Cap Format: {error}")
+        return redirect("reports:index")
+    package = OcfPackage(form.cleaned_data["as_of"])
+    # Built in a temporary file, then streamed from it, as the workbooks are.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    try:
+        package.write_zip(file)
+    except ValidationError as error:
+        file.close()
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:index")
+    file.seek(0)
+    response = FileResponse(file, content_type="application/zip")
+    return _attachment(response, package.file_name())

@@ -53,6 +53,7 @@ EXPECTED = {
     "grants:registration-end": (ALL, {A}),  # POST only
     "grants:prices": (READ, READ),
     "grants:registration": (READ, READ),
+    "grants:issuer": (READ, {A}),
     "grants:create": ({A}, {A}),
     "grants:exercise": ({A}, {A}),
     "grants:termination": ({A}, {A}),
@@ -83,6 +84,7 @@ EXPECTED = {
     "reports:index": (READ, READ),
     "reports:report": (READ, READ),
     "reports:proxy-package": (READ, READ),
+    "reports:ocf": (READ, READ),
 }
 OPEN_TO_ANONYMOUS = {"login"}
 

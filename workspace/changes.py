@@ -135,6 +135,7 @@ KINDS: dict[str, Kind] = {
     "grants.valuationdefaults": Kind(
         (), lambda r: f"Valuation defaults for fiscal {r.fiscal_year}"
     ),
+    "grants.issuer": Kind((), lambda r: f"The issuer, {r.legal_name}"),
 }
 
 

@@ -4,6 +4,7 @@ from .choices import AwardType, Election83b
 from .exercise import Exercise, PaymentMethod
 from .grant import OptionGrant, OptionType
 from .installment import AwardInstallment, VestingInstallment
+from .issuer import Issuer
 from .market import RegistrationPeriod, StockPrice
 from .plan import StockPlan
 from .querysets import GrantStatus, OptionGrantQuerySet, StockAwardQuerySet
@@ -25,6 +26,7 @@ __all__ = [
     "StockAward",
     "Exercise",
     "GrantStatus",
+    "Issuer",
     "OptionGrant",
     "OptionGrantQuerySet",
     "OptionType",

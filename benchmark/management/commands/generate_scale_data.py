@@ -13,6 +13,7 @@ from compensation.models import OfficerYear, Person
 from grants import rules
 from grants.models import (
     Exercise,
+    Issuer,
     OptionGrant,
     PaymentMethod,
     RegistrationPeriod,
@@ -90,6 +91,7 @@ class Command(BaseCommand):
             exercises = self.exercises(rng, grants, installments, prices, periods)
             officers = self.officers(rng, people)
             self.reserves(plans)
+            self.issuer()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after the bulk load
@@ -119,6 +121,18 @@ class Command(BaseCommand):
             RegistrationPeriod(start_date=s, end_date=e, basis=b) for s, e, b in PERIODS
         )
         return RegistrationPeriod.objects.periods()
+
+    def issuer(self) -> None:
+        """The company's formation facts, which the Open Cap Format export needs."""
+        if Issuer.recorded() is None:
+            Issuer.objects.create(
+                legal_name="Scale Company, Inc.",
+                country_of_formation="US",
+                state_of_formation="DE",
+                formation_date=date(2010, 1, 4),
+                formation_date_illustrative=True,
+                common_shares_authorized=200_000_000,
+            )
 
     def plans(self) -> list[StockPlan]:
         return [StockPlan.objects.get_or_create(name=name)[0] for name in PLANS]

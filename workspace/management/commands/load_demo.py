@@ -4,7 +4,14 @@ from django.db import transaction
 from compensation import demo
 from compensation.models import Footnote, OfficerYear, Person
 from grants import demo as grant_demo
-from grants.models import OptionGrant, OptionType, RegistrationPeriod, StockPlan, StockPrice
+from grants.models import (
+    Issuer,
+    OptionGrant,
+    OptionType,
+    RegistrationPeriod,
+    StockPlan,
+    StockPrice,
+)
 
 
 class Command(BaseCommand):
@@ -58,8 +65,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo data: {created} record(s) created.")
 
     def load_grants(self) -> int:
-        """The two plans of Exhibit 10.26 and the option of Exhibit 4.1."""
+        """The issuer, the two plans of Exhibit 10.26 and the option of Exhibit 4.1."""
         created = 0
+        if Issuer.recorded() is None:
+            Issuer.objects.create(
+                legal_name=grant_demo.ISSUER_LEGAL_NAME,
+                country_of_formation=grant_demo.ISSUER_COUNTRY,
+                state_of_formation=grant_demo.ISSUER_STATE,
+                formation_date=grant_demo.ISSUER_FORMATION_DATE,
+                formation_date_illustrative=True,
+            )
+            created += 1
         plan, new = StockPlan.objects.get_or_create(name=grant_demo.PLAN_2000)
         created += new
         created += StockPlan.objects.get_or_create(name=grant_demo.PLAN_1990)[1]

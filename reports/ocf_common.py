@@ -1,0 +1,75 @@
+"""What the Open Cap Format export's modules share (issue 18): ids derived from the
+records, figures as the format writes them, and the comments that carry what it has no
+field for."""
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+
+from pyocf.types.monetary import Monetary
+from pyocf.types.vesting import Vesting
+
+from compensation.models import Person
+
+COMMON_CLASS_ID = "stock-class-common"
+CURRENCY = "USD"
+# Grants (or awards) read a chunk at a time, three queries a chunk.
+CHUNK = 2000
+Rows = list[tuple[date, int]]
+
+
+def chunks(records: Iterable, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def person_id(pk: int) -> str:
+    return f"person-{pk}"
+
+
+def plan_id(pk: int) -> str:
+    return f"plan-{pk}"
+
+
+def money(amount: Decimal | int) -> Monetary:
+    return Monetary(amount=number(amount), currency=CURRENCY)
+
+
+def number(value: Decimal | int) -> Decimal:
+    """A figure as the format's Numeric: a plain decimal, never an exponent (1E+6)."""
+    return Decimal(format(Decimal(value), "f"))
+
+
+def vestings(rows) -> list[Vesting]:
+    return [Vesting(date=day, amount=number(shares)) for day, shares in rows]
+
+
+def approval_comment(record, noun: str) -> str:
+    if record.approved_at is None:
+        return (
+            f"The compensation committee has not yet approved the board authorization of "
+            f"this {noun}."
+        )
+    return (
+        f"The compensation committee approved the board authorization of this {noun} on "
+        f"{record.approved_at:%Y-%m-%d}."
+    )
+
+
+def authorization_comments(record) -> list[str]:
+    comments = []
+    if record.authorized_by:
+        signed = f" on {record.authorized_on:%Y-%m-%d}" if record.authorized_on else ""
+        comments.append(f"Authorized for the Board of Directors by {record.authorized_by}{signed}.")
+    if record.notes:
+        comments.append(f"Notes: {record.notes}")
+    return comments
+
+
+def termination_comment(person: Person, on: date) -> str | None:
+    if person.terminated_on is None or person.terminated_on > on:
+        return None
+    reason = Person.TerminationReason(person.termination_reason).label.lower()
+    return f"Service ended on {person.terminated_on:%Y-%m-%d} (reason: {reason})."
