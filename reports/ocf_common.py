@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 
+from django.utils import timezone
 from pyocf.types.monetary import Monetary
 from pyocf.types.vesting import Vesting
 
@@ -52,9 +53,11 @@ def approval_comment(record, noun: str) -> str:
             f"The compensation committee has not yet approved the board authorization of "
             f"this {noun}."
         )
+    meeting = getattr(record, "approval_meeting", "")
     return (
         f"The compensation committee approved the board authorization of this {noun} on "
-        f"{record.approved_at:%Y-%m-%d}."
+        f"{timezone.localtime(record.approved_at):%Y-%m-%d}"
+        + (f" at {meeting}." if meeting else ".")
     )
 
 
