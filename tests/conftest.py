@@ -77,9 +77,8 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs what follows in a greenlet with a context of its own, and
     # Django keeps a connection per context: the connection the tests see from here on is
