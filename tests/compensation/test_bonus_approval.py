@@ -107,7 +107,7 @@ def test_the_exhibit_reads_the_bonuss_own_status(salary_approved, chair):
     report = OfficerCompensation({"year": 2006, "bonus_year": 2006})
     row = next(report.rows())
     assert row["base_salary"] == Decimal("200000")  # never "Proposed" for the salary
-    assert row["bonus"] == "Proposed: $50,000"
+    assert row["bonus"] == "Proposed: $50,000.00"
     # A proposed bonus is not awarded: the default bonus year does not move to it.
     assert OfficerYear.objects.default_bonus_year(2006) == 2006
     salary_approved.approve_bonus(by=chair, meeting="Meeting")
@@ -120,10 +120,10 @@ def test_the_roster_and_the_person_page_show_each_status(client_for, salary_appr
     salary_approved.save()
     html = client_for("committee").get("/compensation/officers/?year=2006&bonus_year=2006")
     text = html.content.decode()
-    assert "Proposed: $50,000" in text and ">Approved<" in text
+    assert "Proposed: $50,000.00" in text and ">Approved<" in text
     assert "Approve bonus</a>" in text and "Approve salary</a>" not in text
     person = client_for("auditor").get(salary_approved.person.get_absolute_url())
-    assert "Proposed: $50,000" in person.content.decode()
+    assert "Proposed: $50,000.00" in person.content.decode()
 
 
 def test_the_committee_returns_a_bonus_with_a_comment_until_it_changes(client_for, salary_approved):

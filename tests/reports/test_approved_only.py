@@ -136,7 +136,7 @@ def test_once_approved_the_proposal_is_the_effective_figure_and_the_default(
     proposal_2007.approve(by=committee, meeting="Compensation Committee, 2007-02-15")
     # The bonus is approved on its own: until then the year is not totalled.
     rows = csv_rows(auditor_client, "/reports/summary-compensation/")
-    assert rows[1][1:] == ["2007", "260000", "Proposed: $50,000", "", "n/a", "not approved"]
+    assert rows[1][1:] == ["2007", "260000", "Proposed: $50,000.00", "", "n/a", "not approved"]
     proposal_2007.approve_bonus(by=committee, meeting="Compensation Committee, 2007-02-15")
     assert latest_salary_year() == 2007
     rows = csv_rows(auditor_client, "/reports/summary-compensation/")

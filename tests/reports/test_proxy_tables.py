@@ -271,7 +271,7 @@ def test_402c_a_proposal_is_marked_and_not_totalled(company):
     # A proposed bonus beside an approved salary: only the bonus is marked.
     assert (row["salary"], row["bonus"], row["total"]) == (
         Decimal("300000"),
-        "Proposed: $50,000",
+        "Proposed: $50,000.00",
         "not approved",
     )
 
