@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
@@ -127,6 +128,19 @@ class Person(models.Model):
         _change_reason: str
 
 
+class NotWholeNumber(Func):
+    """A decimal that division must not truncate. SQLite stores a whole-dollar decimal as
+    an integer, and divides an integer by an integer as integers: $5,000 over $185,000 would
+    be 2%, not 2.7%. There it is made REAL first; PostgreSQL divides numerics exactly."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context
+        )
+
+
 class OfficerYearQuerySet(models.QuerySet):
     def for_year(self, fiscal_year: int) -> "OfficerYearQuerySet":
         return self.filter(fiscal_year=fiscal_year)
@@ -164,7 +178,8 @@ class OfficerYearQuerySet(models.QuerySet):
         return self.with_prior_salary().annotate(
             salary_change=ExpressionWrapper(F("base_salary") - F("prior_salary"), money),
             salary_change_pct=ExpressionWrapper(
-                (F("base_salary") - F("prior_salary")) * 100 / NullIf(F("prior_salary"), 0),
+                NotWholeNumber(F("base_salary") - F("prior_salary")) * 100
+                / NullIf(F("prior_salary"), 0),
                 DecimalField(max_digits=14, decimal_places=4),
             ),
         )

@@ -110,3 +110,13 @@ def test_the_default_bonus_year_is_the_latest_year_with_an_approved_bonus(db):
     OfficerYearFactory(person=PersonFactory(), fiscal_year=2005, bonus=Decimal("1000"))
     assert OfficerYear.objects.default_bonus_year(2006) == 2004
     assert OfficerYear.objects.default_bonus_year(2003) == 2003
+
+
+def test_the_salary_change_in_percent_is_not_cut_to_a_whole_number(db):
+    # SQLite keeps whole-dollar amounts as integers: $5,000 over $185,000 is 2.70%, not 2%.
+    person = PersonFactory(name="Thomas F. Mezger")
+    OfficerYearFactory(person=person, fiscal_year=2006, base_salary=Decimal("185000"))
+    OfficerYearFactory(person=person, fiscal_year=2007, base_salary=Decimal("190000"))
+    record = OfficerYear.objects.with_salary_change().get(fiscal_year=2007)
+    assert record.salary_change == Decimal("5000")
+    assert round(record.salary_change_pct, 2) == Decimal("2.70")
