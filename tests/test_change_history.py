@@ -15,6 +15,7 @@ from django.utils import timezone
 from compensation.models import OfficerYear
 from grants.models import StockPrice
 from tests.factories import (
+    FootnoteFactory,
     OfficerYearFactory,
     PersonFactory,
     RegistrationPeriodFactory,
@@ -227,4 +228,36 @@ def test_the_export_names_its_filters_as_the_page_does():
         ("Kind of record", "grant valuation"),
         ("What was done", "changed"),
         ("User", "Carl Berg"),
+    ]
+
+
+def test_a_change_of_footnotes_shows_them_before_and_after(db):
+    first = FootnoteFactory(marker="1", text="Please refer to the employment agreements.")
+    second = FootnoteFactory(marker="2", text="Resigned in 2007.")
+    record = OfficerYearFactory(person=PersonFactory(name="Stephan B. Godevais"))
+    record.footnotes.add(first)
+    record.footnotes.add(second)
+    record.footnotes.remove(first)
+    changes = list(
+        Change.objects.filter(record_type="compensation.officeryear", action="~").order_by(
+            "at", "id"
+        )
+    )
+    details = [c.details for c in changes]
+    assert details == [
+        [["footnotes", "", "(1) Please refer to the employment agreements."]],
+        [
+            [
+                "footnotes",
+                "(1) Please refer to the employment agreements.",
+                "(1) Please refer to the employment agreements.; (2) Resigned in 2007.",
+            ]
+        ],
+        [
+            [
+                "footnotes",
+                "(1) Please refer to the employment agreements.; (2) Resigned in 2007.",
+                "(2) Resigned in 2007.",
+            ]
+        ],
     ]

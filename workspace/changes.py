@@ -219,6 +219,38 @@ def _previous(historical_model, rows: list) -> dict[int, Model]:
     return found
 
 
+def _many_to_many(historical_model, rows: list, previous: dict) -> dict[int, dict[str, str]]:
+    """history_id -> {field: the linked records, as read} for the many-to-many fields the
+    history keeps (a yearly record's footnotes), in one query per field."""
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    ids = {row.history_id for row in rows} | {p.history_id for p in previous.values()}
+    for field in getattr(historical_model, "_history_m2m_fields", ()):
+        through = next(
+            rel.related_model
+            for rel in historical_model._meta.related_objects
+            if rel.related_model.__name__ == f"{historical_model.__name__}_{field.name}"
+        )
+        target = field.related_model._meta.model_name
+        linked = defaultdict(list)
+        for link in through.objects.filter(history_id__in=ids).select_related(target):
+            linked[link.history_id].append(str(getattr(link, target)))
+        for history_id in ids:
+            found[history_id][str(field.verbose_name)] = "; ".join(sorted(linked[history_id]))
+    return found
+
+
+def _m2m_details(row, before, linked: dict[int, dict[str, str]]) -> list[list[str]]:
+    now = linked.get(row.history_id, {})
+    if row.history_type != "~":
+        return [[name, text] for name, text in now.items() if text]
+    if before is None:
+        return []
+    then = linked.get(before.history_id, {})
+    return [
+        [name, then.get(name, ""), text] for name, text in now.items() if then.get(name, "") != text
+    ]
+
+
 def record(historical_model, rows: Iterable) -> None:
     """Write the changes of these historical records (of one model) to the log."""
     label = historical_model.instance_type._meta.label_lower
@@ -234,13 +266,17 @@ def record(historical_model, rows: Iterable) -> None:
         prefetch_related_objects(list(previous.values()), *links)
     verbose = str(historical_model.instance_type._meta.verbose_name)
     # A change to a many-to-many field (a yearly record's footnotes) writes a history record
-    # whose own fields did not change: kept, though it shows no field.
+    # whose own fields did not change: it shows the linked records before and after.
     many_to_many = bool(getattr(historical_model, "_history_m2m_fields", ()))
+    linked = _many_to_many(historical_model, rows, previous) if many_to_many else {}
     changes = []
     for row in rows:
-        details = _details(row, previous.get(row.history_id), fields)
+        before = previous.get(row.history_id)
+        details = _details(row, before, fields)
+        if many_to_many:
+            details += _m2m_details(row, before, linked)
         unchanged = row.history_type == "~" and not details and not row.history_change_reason
-        if unchanged and not many_to_many and row.history_id in previous:
+        if unchanged and row.history_id in previous:
             continue  # saved without a change: nothing to audit
         person = _follow(row, kind.person) if kind.person else None
         if label == "compensation.person":
