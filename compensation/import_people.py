@@ -59,6 +59,8 @@ class PeopleOnRecord:
             if not suggestions:
                 continue
             result.near_misses[name] = suggestions
+            # Not added unless confirmed as new: listed as a near miss, not a new person.
+            result.new_people.pop(name, None)
             message = near_miss_message(name, suggestions)
             for line in lines:
                 result.errors.append(RowError(line, column, message))

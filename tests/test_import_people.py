@@ -62,6 +62,8 @@ def test_a_near_miss_is_refused_on_each_of_its_rows_with_the_name_meant(admin):
     page = preview(admin, "grants", BOUGES)
     result = page.context["result"]
     assert not result.ok and result.near_misses == {"Dean Bouges": ["Dean Bogues"]}
+    # Refused, so not listed among the people the import would add.
+    assert "Dean Bouges" not in result.new_people
     for line in (2, 3, 4):
         assert result.errors_by_row()[line]["optionee"] == NEAR_MISS
     content = page.content.decode()
