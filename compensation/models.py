@@ -178,7 +178,8 @@ class OfficerYearQuerySet(models.QuerySet):
         return self.with_prior_salary().annotate(
             salary_change=ExpressionWrapper(F("base_salary") - F("prior_salary"), money),
             salary_change_pct=ExpressionWrapper(
-                NotWholeNumber(F("base_salary") - F("prior_salary")) * 100
+                NotWholeNumber(F("base_salary") - F("prior_salary"))
+                * 100
                 / NullIf(F("prior_salary"), 0),
                 DecimalField(max_digits=14, decimal_places=4),
             ),
