@@ -16,7 +16,6 @@ from simple_history.utils import bulk_create_with_history
 from core import fiscal
 
 from . import fair_value as valuing
-from . import rules
 from .models import (
     GrantValuation,
     OptionGrant,
@@ -65,26 +64,7 @@ def grant_errors(
     except ValidationError as error:
         error.update_error_dict(errors)
     # OptionGrant.clean(), its price read from `prices`.
-    if grant.grant_date and grant.expiration_date:
-        latest = rules.latest_expiration(grant.grant_date)
-        if grant.expiration_date > latest:
-            errors.setdefault("expiration_date", []).append(
-                f"The term can be no more than 10 years: the option must expire by "
-                f"{latest:%Y-%m-%d} (paragraph 5(a))."
-            )
-        if grant.expiration_date <= grant.grant_date:
-            errors.setdefault("expiration_date", []).append(
-                "The expiration date must be after the grant date."
-            )
-    if grant.grant_date and grant.exercise_price is not None:
-        fair_value = prices.get(grant.grant_date)
-        if fair_value is not None and grant.exercise_price < fair_value:
-            errors.setdefault("exercise_price", []).append(
-                f"The exercise price ${grant.exercise_price} is below the fair market value "
-                f"${fair_value} recorded for the grant date {grant.grant_date:%Y-%m-%d} "
-                f"(paragraph 2(a))."
-            )
-    for field, messages in grant.assumption_errors().items():
+    for field, messages in grant.terms_errors(prices.get(grant.grant_date)).items():
         errors.setdefault(field, []).extend(messages)
     for constraint in OptionGrant._meta.constraints:
         check = CONSTRAINTS.get(constraint.name)

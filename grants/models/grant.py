@@ -213,6 +213,17 @@ class OptionGrant(GrantExercises, GrantAssumptions):
 
     def clean(self) -> None:
         self.apply_plan_defaults()
+        fair_value = StockPrice.on(self.grant_date) if self.grant_date else None
+        errors = self.terms_errors(fair_value)
+        if not errors:
+            errors.update(self.check_plan_reserve())
+        if errors:
+            raise ValidationError(errors)
+
+    def terms_errors(self, fair_value: Decimal | None) -> FieldErrors:
+        """What clean() refuses in the terms, given the closing price recorded for the
+        grant date (None: none recorded); the import reads the prices of a whole file at
+        once and asks the same."""
         errors: FieldErrors = {}
         if self.grant_date and self.expiration_date:
             latest = rules.latest_expiration(self.grant_date)
@@ -225,20 +236,20 @@ class OptionGrant(GrantExercises, GrantAssumptions):
                 errors.setdefault("expiration_date", []).append(
                     "The expiration date must be after the grant date."
                 )
-        if self.grant_date and self.exercise_price is not None:
-            fair_value = StockPrice.on(self.grant_date)
-            if fair_value is not None and self.exercise_price < fair_value:
-                errors.setdefault("exercise_price", []).append(
-                    f"The exercise price ${self.exercise_price} is below the fair market value "
-                    f"${fair_value} recorded for the grant date {self.grant_date:%Y-%m-%d} "
-                    f"(paragraph 2(a))."
-                )
+        if (
+            self.grant_date
+            and self.exercise_price is not None
+            and fair_value is not None
+            and self.exercise_price < fair_value
+        ):
+            errors.setdefault("exercise_price", []).append(
+                f"The exercise price ${self.exercise_price} is below the fair market value "
+                f"${fair_value} recorded for the grant date {self.grant_date:%Y-%m-%d} "
+                f"(paragraph 2(a))."
+            )
         for field, messages in self.assumption_errors().items():
             errors.setdefault(field, []).extend(messages)
-        if not errors:
-            errors.update(self.check_plan_reserve())
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def check_plan_reserve(self) -> FieldErrors:
         """Granted minus forfeited and expired shares count against the plan's reserve
