@@ -32,7 +32,12 @@ from .models import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, Footnote, OfficerYear, 
 
 def _year_from(request) -> int | None:
     text = request.GET.get("year", "")
-    if text.isdigit() and len(text) == 4 and FIRST_FISCAL_YEAR <= int(text) <= LAST_FISCAL_YEAR:
+    if (
+        text.isascii()
+        and text.isdigit()
+        and len(text) == 4
+        and FIRST_FISCAL_YEAR <= int(text) <= LAST_FISCAL_YEAR
+    ):
         return int(text)
     return None
 

@@ -133,6 +133,9 @@ class OfficerYearForm(forms.ModelForm):
                 current = OfficerYear.objects.select_for_update().get(pk=self.instance.pk)
                 if current.status != OfficerYear.Status.PROPOSED:
                     raise ValidationError(APPROVED_MESSAGE)
+                # Approvals and returns as they stand now, checked again under the lock.
+                self.instance.keep_approvals_of(current)
+                self.instance.clean()
             if self.instance.person_id is None and self.person is not None:
                 self.instance.person = self.person
             record = super().save(commit=True)
@@ -205,6 +208,9 @@ class BonusProposalForm(forms.ModelForm):
                         "proposed first."
                     }
                 )
+            # The salary's approval and any return as they stand now, not as loaded.
+            self.instance.keep_approvals_of(current)
+            self.instance.sync_bonus_status(None)
             return super().save(commit=True)
 
 

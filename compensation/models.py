@@ -405,38 +405,62 @@ class OfficerYear(BonusApproval):
         "is_pfo",
     )
 
+    # What the committee's actions write, never a form: an edit saves them as stored.
+    APPROVAL_FIELDS = (
+        "status",
+        "approved_by_id",
+        "approved_at",
+        "approval_meeting",
+        "bonus_status",
+        "bonus_approved_by_id",
+        "bonus_approved_at",
+        "bonus_approval_meeting",
+        "returned_comment",
+        "returned_by_id",
+        "returned_at",
+        "bonus_returned_comment",
+        "bonus_returned_by_id",
+        "bonus_returned_at",
+    )
+
     def _stored(self) -> dict | None:
         if self.pk is None:
             return None
-        fields = (*self.SALARY_FIELDS, "bonus")
+        fields = (*self.SALARY_FIELDS, "bonus", "status", "bonus_status")
         return OfficerYear.objects.filter(pk=self.pk).values(*fields).first()
+
+    def keep_approvals_of(self, current: "OfficerYear") -> None:
+        """Take the approvals and returns as `current` (the row locked for an edit) holds
+        them: an approval made while the edit was open is neither undone nor faked."""
+        for field in self.APPROVAL_FIELDS:
+            setattr(self, field, getattr(current, field))
 
     def clean(self) -> None:
         """An approved salary is effective: the record's salary, title and terms change
         only after it goes back to proposed. The bonus is apart: a bonus entered on a
         record whose salary is approved is a proposal of its own, and an approved bonus
-        changes only after it goes back to proposed."""
+        changes only after it goes back to proposed. The statuses are read as stored, not
+        as this instance holds them (an emptied bonus must not pass for "n/a" first)."""
+        stored = self._stored()
+        if stored is not None:
+            approved = self.Status.APPROVED
+            if stored["status"] == approved and any(
+                stored[f] != getattr(self, f) for f in self.SALARY_FIELDS
+            ):
+                raise ValidationError(
+                    "This record's salary is approved. Return it to proposed before changing "
+                    "the title, salary or other terms; the change history keeps both the "
+                    "approval and the return."
+                )
+            if stored["bonus_status"] == BonusStatus.APPROVED and stored["bonus"] != self.bonus:
+                raise ValidationError(
+                    {
+                        "bonus": "This bonus is approved. Return the bonus to proposed before "
+                        "changing it; the salary keeps its own approval."
+                    }
+                )
         # The bonus's status follows the bonus before the constraints are checked.
         self.sync_bonus_status(None)
-        salary_approved = self.status == self.Status.APPROVED
-        if self.pk is None or not (salary_approved or self.is_bonus_approved):
-            return
-        stored = self._stored()
-        if stored is None:
-            return
-        if salary_approved and any(stored[f] != getattr(self, f) for f in self.SALARY_FIELDS):
-            raise ValidationError(
-                "This record's salary is approved. Return it to proposed before changing "
-                "the title, salary or other terms; the change history keeps both the "
-                "approval and the return."
-            )
-        if self.is_bonus_approved and stored["bonus"] != self.bonus:
-            raise ValidationError(
-                {
-                    "bonus": "This bonus is approved. Return the bonus to proposed before "
-                    "changing it; the salary keeps its own approval."
-                }
-            )
 
     def save(self, *args, **kwargs) -> None:
         if kwargs.get("update_fields") is None:

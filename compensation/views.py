@@ -202,7 +202,10 @@ def reopen_officer_year(request):
         request.user,
         OfficerYear.objects.select_related("person"),
         "compensation.change_officeryear",
-        pk=request.POST.get("record") if str(request.POST.get("record", "")).isdigit() else 0,
+        pk=request.POST.get("record")
+        if str(request.POST.get("record", "")).isascii()
+        and str(request.POST.get("record", "")).isdigit()
+        else 0,
     )
     form = ReopenForm(request.POST)
     try:

@@ -241,7 +241,11 @@ class _XmlScan:
         if tag == "row":
             self.rows += 1
             number = attrs.get("r", "")
-            self.row = int(number) if number.isdigit() and len(number) <= 7 else self.row + 1
+            self.row = (
+                int(number)
+                if number.isascii() and number.isdigit() and len(number) <= 7
+                else self.row + 1
+            )
             self.cells = self.column = 0
             if max(self.rows, self.row) > MAX_ROWS + 1:
                 raise ValidationError(

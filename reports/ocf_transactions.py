@@ -94,7 +94,9 @@ class Transactions(AwardTransactions):
             ):
                 rows[grant_id].append((day, shares))
             exercised: dict[int, list[Exercise]] = defaultdict(list)
-            exercises = Exercise.objects.filter(grant_id__in=pks, exercise_date__lte=self.on)
+            exercises = Exercise.objects.in_effect().filter(
+                grant_id__in=pks, exercise_date__lte=self.on
+            )
             for exercise in exercises.order_by("grant_id", "sequence"):
                 exercised[exercise.grant_id].append(exercise)
             for grant in chunk:

@@ -143,3 +143,14 @@ def test_every_bad_value_is_a_field_error_and_saves_nothing(client_for, cases):
         assert snapshot() == before, where
         checked += 1
     assert checked > 80
+
+
+def test_digits_that_are_not_ascii_are_refused_not_a_500(client_for, demo_data):
+    # "²".isdigit() is true, but int("²") fails: every id and year read by hand checks ASCII.
+    committee = client_for("committee")
+    response = committee.post("/grants/approvals/", {"salary": "²", "meeting": "M"})
+    assert response.status_code in (200, 302)
+    person = Person.objects.get(name="James R. Akridge")
+    admin = client_for("compadmin")
+    assert admin.get(f"/compensation/people/{person.pk}/records/new/?year=²²²²").status_code == 200
+    assert committee.get("/grants/approvals/?page=²").status_code == 200

@@ -22,7 +22,7 @@ def approvals(request):
     one meeting, all or none."""
     queue = reverse("workspace:approvals")
     page_number = request.GET.get("page", "")
-    if page_number.isdigit():
+    if page_number.isascii() and page_number.isdigit():
         queue += f"?page={page_number}"
     if request.method == "POST":
         try:

@@ -42,7 +42,7 @@ class Selection:
             if len(values) > MOST_AT_ONCE:
                 raise ValidationError(f"At most {MOST_AT_ONCE} proposals can be approved at once.")
             # Ids are whole numbers a database key holds; anything else was not sent by the page.
-            ids = {int(v) for v in values if v.isdigit() and len(v) < 19}
+            ids = {int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19}
             setattr(chosen, kind, sorted(ids))
         return chosen
 
@@ -74,18 +74,21 @@ def approve_selected(*, by, meeting: str, chosen: Selection) -> int:
             for r in OfficerYear.objects.select_for_update()
             .select_related("person")
             .filter(pk__in={*chosen.salary, *chosen.bonus})
+            .order_by("pk")  # locked in one order: two approvals never deadlock
         }
         grants = {
             g.pk: g
             for g in OptionGrant.objects.select_for_update()
             .select_related("optionee")
             .filter(pk__in=chosen.grant)
+            .order_by("pk")  # locked in one order: two approvals never deadlock
         }
         awards = {
             a.pk: a
             for a in StockAward.objects.select_for_update()
             .select_related("recipient")
             .filter(pk__in=chosen.award)
+            .order_by("pk")  # locked in one order: two approvals never deadlock
         }
         for pk in chosen.salary:
             record = records.get(pk)

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -145,22 +146,31 @@ def import_data(request):
             messages.error(request, GONE)
         else:
             pending = named.cleaned_data["pending"]
-            content = bytes(pending.content)
-            try:
-                result = run(
-                    request,
-                    pending.kind,
-                    content,
-                    pending.filename,
-                    commit,
-                    confirmed_names(request),
-                )
-            except ValidationError as error:  # not after a preview; kept for safety
-                messages.error(request, " ".join(error.messages))
-            else:
-                if result.committed:
-                    pending.delete()
-                    pending = None
+            with transaction.atomic():
+                if commit:
+                    # Locked while it is imported, and deleted with the import: a second
+                    # "Import" of the same file (a double click, another tab) waits, then
+                    # finds it gone rather than importing it twice.
+                    locked = PendingImport.objects.select_for_update().filter(pk=pending.pk)
+                    pending = locked.first()
+                if pending is None:
+                    messages.error(request, GONE)
+                else:
+                    try:
+                        result = run(
+                            request,
+                            pending.kind,
+                            bytes(pending.content),
+                            pending.filename,
+                            commit,
+                            confirmed_names(request),
+                        )
+                    except ValidationError as error:  # not after a preview; kept for safety
+                        messages.error(request, " ".join(error.messages))
+                    else:
+                        if result.committed:
+                            pending.delete()
+                            pending = None
     else:
         form = ImportForm(
             request.POST or None,

@@ -147,6 +147,17 @@ class StockAward(VestingLedger, models.Model):
             f"granted {self.grant_date}"
         )
 
+    # A change to one of these after the committee's approval withdraws the approval, as
+    # for options: the committee approved other terms.
+    MATERIAL_FIELDS = (
+        "plan_id",
+        "recipient_id",
+        "award_type",
+        "grant_date",
+        "shares",
+        "purchase_price",
+    )
+
     def save(self, *args, **kwargs) -> None:
         if kwargs.get("update_fields") is not None:
             super().save(*args, **kwargs)  # the approval alone: no terms change
@@ -157,6 +168,19 @@ class StockAward(VestingLedger, models.Model):
             errors = self.check_plan_reserve()
             if errors:
                 raise ValidationError(errors)
+            if self.pk and self.approved_at is not None:
+                before = StockAward.objects.filter(pk=self.pk).values(*self.MATERIAL_FIELDS).first()
+                changed = [
+                    field.removesuffix("_id")
+                    for field in self.MATERIAL_FIELDS
+                    if before is not None and before[field] != getattr(self, field)
+                ]
+                if changed:
+                    self.approved_by, self.approved_at, self.approval_meeting = None, None, ""
+                    self._change_reason = (
+                        f"Approval withdrawn: {', '.join(changed)} changed after the "
+                        "committee's approval"
+                    )
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -234,7 +234,7 @@ class OptionGrantQuerySet(models.QuerySet):
         not passed and some share not yet exercised (OptionGrant.approval_refusal()). An
         expired or fully exercised grant is no longer offered for approval."""
         today = today or timezone.localdate()
-        exercised = shares_total(Exercise.objects.filter(grant=OuterRef("pk")))
+        exercised = shares_total(Exercise.objects.in_effect().filter(grant=OuterRef("pk")))
         return self.filter(approved_at__isnull=True, deadline__gte=today).filter(
             shares__gt=exercised
         )

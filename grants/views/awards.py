@@ -257,7 +257,7 @@ def vestings_to_confirm(request):
     today = timezone.localdate()
     pending = AwardInstallment.objects.awaiting_confirmation(today)
     award_pk = request.GET.get("award", "")
-    if award_pk.isdigit() and len(award_pk) < 12:
+    if award_pk.isascii() and award_pk.isdigit() and len(award_pk) < 12:
         pending = pending.filter(award_id=int(award_pk))
     else:
         award_pk = ""

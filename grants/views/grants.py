@@ -93,7 +93,7 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             if name:
                 awards = awards.filter(recipient__name__icontains=name[:200])
             plan = self.request.GET.get("plan", "")
-            if plan.isdigit() and len(plan) < 19:
+            if plan.isascii() and plan.isdigit() and len(plan) < 19:
                 awards = awards.filter(plan_id=int(plan))
             context["awards_shown"] = self.AWARDS_SHOWN
             context["awards"] = list(

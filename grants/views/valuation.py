@@ -198,7 +198,8 @@ class DefaultsCreate(DefaultsEdit, CreateView):
     def get_initial(self):
         year = self.request.GET.get("fiscal_year", "")
         if (
-            year.isdigit()
+            year.isascii()
+            and year.isdigit()
             and len(year) == 4
             and EARLIEST_DATE.year <= int(year) <= LATEST_DATE.year
         ):

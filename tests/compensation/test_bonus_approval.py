@@ -186,3 +186,11 @@ def test_a_record_entered_approved_carries_its_bonus_approved_with_it(chair):
     assert record.bonus_approved_at == record.approved_at
     proposed = OfficerYearFactory(bonus=Decimal("1000"), fiscal_year=2005)
     assert proposed.bonus_status == OfficerYear.BonusStatus.PROPOSED
+
+
+def test_an_approved_bonus_is_not_emptied_to_na_without_its_return(committee_member):
+    record = OfficerYearFactory(bonus=Decimal("40000"))
+    record.approve_bonus(by=committee_member, meeting="Committee meeting of 2007-02-01")
+    record.bonus = None  # "n/a" must not pass for an approved bonus's change
+    with pytest.raises(ValidationError, match="Return the bonus to proposed"):
+        record.full_clean()

@@ -212,3 +212,15 @@ def test_a_confirmed_vesting_cannot_be_changed_from_the_edit_page(client_for, db
     assert response.status_code == 200
     assert "is confirmed" in " ".join(response.context["formset"].problems)
     assert award.installment_rows()[0] == (date(2007, 3, 1), 1000)
+
+
+def test_a_material_change_to_an_approved_award_returns_it_to_awaiting_approval(
+    committee_member,
+):
+    award = make_award()
+    award.approve(by=committee_member, meeting="Committee meeting of 2006-02-15")
+    award.purchase_price = award.purchase_price + 1
+    award.save()
+    award.refresh_from_db()
+    assert award.approved_at is None and award.approval_meeting == ""
+    assert "purchase_price changed" in award.history.first().history_change_reason

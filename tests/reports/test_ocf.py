@@ -397,3 +397,11 @@ def test_an_admin_records_the_issuer_when_none_is(db, client_for):
     assert b"Not recorded yet" in page and b"Record the issuer's facts" in page
     admin.post("/grants/issuer/", {**VALID, "formation_date_illustrative": "on"})
     assert Issuer.objects.get().formation_date_illustrative
+
+
+def test_a_reversed_exercise_is_not_exported(demo_data, company, committee_member):
+    # A correction: the exercise entered by mistake is as if it never happened.
+    Exercise.objects.get().reverse(by=committee_member, reason="Entered on the wrong grant.")
+    data = parsed(export(date(2007, 12, 31)))
+    assert items(data, "TX_EQUITY_COMPENSATION_EXERCISE") == []
+    assert not [i for i in items(data, "TX_STOCK_ISSUANCE") if i["id"].startswith("exercise-")]

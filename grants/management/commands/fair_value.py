@@ -139,7 +139,7 @@ class Command(BaseCommand):
 
 def find_grant(number: str) -> OptionGrant:
     number = number.strip()
-    if not (number.isdigit() and len(number) < 19):
+    if not (number.isascii() and number.isdigit() and len(number) < 19):
         raise CommandError("--grant must be a grant's number.")
     grant = OptionGrant.objects.select_related("optionee").filter(pk=int(number)).first()
     if grant is None:
