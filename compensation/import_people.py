@@ -25,9 +25,17 @@ def yes_or_no(text: str) -> bool:
     raise ValidationError("Enter yes or no (or true/false, 1/0); empty is no.")
 
 
+def same_name(name: str) -> str:
+    """The key under which two spellings are one name: capitals and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
 class PeopleOnRecord:
     def __init__(self, confirmed: Iterable[str] = ()):
         self.by_name: dict[str, Person] = {p.name: p for p in Person.objects.all()}
+        # Names are one per person ignoring capitals and spacing (Person.clean()), as the
+        # name boxes find them: "james r. akridge" is James R. Akridge, not a new person.
+        self.by_key: dict[str, Person] = {same_name(p.name): p for p in self.by_name.values()}
         self.confirmed = {name.strip() for name in confirmed}
         self.new: dict[str, Person] = {}
         # New name -> [(row, confirmed on the row)]
@@ -35,11 +43,12 @@ class PeopleOnRecord:
 
     def get(self, name: str, line: int, confirmed: bool = False) -> Person:
         """The person on record of that name, or the new person (unsaved, one per name)."""
-        person = self.by_name.get(name)
+        person = self.by_name.get(name) or self.by_key.get(same_name(name))
         if person is not None:
             return person
-        self.rows.setdefault(name, []).append((line, confirmed))
-        return self.new.setdefault(name, Person(name=name))
+        known = self.new.get(same_name(name))
+        self.rows.setdefault(known.name if known else name, []).append((line, confirmed))
+        return self.new.setdefault(same_name(name), Person(name=name))
 
     def check(self, result: ImportResult, column: str) -> None:
         """List the new people in the result, and refuse the rows of a near-miss name not

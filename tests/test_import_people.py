@@ -170,3 +170,9 @@ def test_no_salary_proposal_for_a_year_after_the_end_of_service(admin):
         "no salary proposal for a year after the end of service."
     )
     assert not OfficerYear.objects.filter(person__name="Gone Before").exists()
+
+
+def test_a_name_typed_in_other_capitals_is_the_person_on_record(admin):
+    text = "\n".join([GRANTS_HEADER, *grant_rows("james r.  AKRIDGE")]) + "\n"
+    result = preview(admin, "grants", text).context["result"]
+    assert result.ok and result.new_people == {} and not result.near_misses
