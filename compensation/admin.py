@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from core.admin_history import ReadOnlyHistoryAdmin
 
+from .entry_forms import RECORD_FIELDS
 from .models import Footnote, OfficerYear, Person
 
 APPROVAL_FIELDS = (
@@ -25,17 +26,7 @@ class OfficerYearAdminForm(forms.ModelForm):
 
     class Meta:
         model = OfficerYear
-        fields = [
-            "person",
-            "fiscal_year",
-            "title",
-            "is_peo",
-            "is_pfo",
-            "base_salary",
-            "bonus",
-            "other_compensation",
-            "footnotes",
-        ]
+        fields = ["person", *RECORD_FIELDS]
 
     def clean(self):
         super().clean()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,6 +17,7 @@ from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin
 
 from core.access import get_object_for_user
+from core.forms import add_model_errors
 
 from .entry_forms import (
     APPROVED_MESSAGE,
@@ -48,13 +49,7 @@ def _saved(form, request) -> bool:
     try:
         form.save()
     except ValidationError as error:
-        errors = (
-            error.message_dict
-            if hasattr(error, "error_dict")
-            else {NON_FIELD_ERRORS: error.messages}
-        )
-        for field, problems in errors.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_model_errors(form, error)
         return False
     return True
 

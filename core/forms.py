@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -100,3 +101,13 @@ def as_of_date(request, default: date | None = None) -> tuple[date, AsOfForm]:
     if not form.is_bound:
         form = AsOfForm(initial={"as_of": fallback})
     return fallback, form
+
+
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a model's refusal at save time on the form: each message on its field where the
+    form has one, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -10,20 +10,12 @@ from django.views.decorators.http import require_POST
 
 from compensation.models import Person
 from core.access import get_object_for_user
+from core.forms import add_model_errors
 
 from ..correction_forms import EndPeriodForm, ReasonForm
 from ..models import Exercise, RegistrationPeriod
 from ..models.service import withdraw_end_of_service
 from .market import overlap_warning
-
-
-def refusal(form, error: ValidationError) -> None:
-    """Put a model's refusal on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @permission_required("grants.change_exercise", raise_exception=True)
@@ -42,7 +34,7 @@ def reverse_exercise(request, pk: int):
         try:
             exercise.reverse(by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            refusal(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request,
@@ -86,7 +78,7 @@ def withdraw_termination(request, pk: int):
         try:
             withdraw_end_of_service(person, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            refusal(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request,

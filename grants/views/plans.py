@@ -3,13 +3,14 @@
 import django_tables2 as tables
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
 from django.views.generic.base import TemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin
 from django_tables2 import SingleTableView
 
+from core.forms import add_model_errors
 from core.tables import EditLinkColumn
 from core.templatetags.money import format_shares
 
@@ -68,13 +69,7 @@ class PlanEdit(PermissionRequiredMixin, SuccessMessageMixin, TemplateResponseMix
             return super().form_valid(form)
         except ValidationError as error:
             # The reserve checked again under the plan's lock: a grant made meanwhile.
-            errors = (
-                error.message_dict
-                if hasattr(error, "error_dict")
-                else {NON_FIELD_ERRORS: error.messages}
-            )
-            for field, problems in errors.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_model_errors(form, error)
             return self.form_invalid(form)
 
 
