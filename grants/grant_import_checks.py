@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from simple_history.utils import bulk_create_with_history
 
 from core import fiscal
+from core.history import create_with_history
 
 from . import fair_value as valuing
 from .models import (
@@ -166,20 +166,19 @@ def set_deadlines(grants: list[NewGrant]) -> None:
         new.grant.deadline = new.grant.deadline_explained(periods).day
 
 
-def save_grants(grants: list[NewGrant]) -> None:
-    """The grants and their installments, a statement per thousand rows, each with its
-    change history."""
+def save_grants(grants: list[NewGrant], by=None) -> None:
+    """The grants and their installments, in bulk, each with its change history."""
     for new in grants:
         new.grant.optionee = new.grant.optionee  # the person saved since: their id
-    bulk_create_with_history([n.grant for n in grants], OptionGrant, batch_size=BATCH)
-    bulk_create_with_history(
+    create_with_history([n.grant for n in grants], OptionGrant, by)
+    create_with_history(
         [
             VestingInstallment(grant=new.grant, vest_date=day, shares=shares)
             for new in grants
             for day, shares in new.installments
         ],
         VestingInstallment,
-        batch_size=BATCH,
+        by,
     )
 
 
@@ -237,5 +236,5 @@ def value_grants(grants: list[NewGrant], prices: dict[date, Decimal], by=None) -
                 },
             )
         )
-    bulk_create_with_history(valuations, GrantValuation, batch_size=BATCH)
+    create_with_history(valuations, GrantValuation, by)
     return len(valuations)

@@ -230,7 +230,7 @@ def apply_rows(
     if not result.ok or not save:
         return
     people.save_new()
-    save_grants(grants)
+    save_grants(grants, by)
     if value:
         result.valued = value_grants(grants, prices, by=by)
 

@@ -119,7 +119,7 @@ ENTITIES = (
         (ENTITIES.encode(), "The Excel file cannot be read"),
     ],
 )
-def test_crafted_sheets_are_refused_before_openpyxl_reads_them(admin, sheet, message):
+def test_crafted_sheets_are_refused_before_the_reader_opens_them(admin, sheet, message):
     response = post(admin, workbook_with_sheet(sheet))
     assert message in response.content.decode()
     assert response.context["result"] is None

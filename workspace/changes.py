@@ -12,16 +12,17 @@ before the log existed (after `migrate`, and from `manage.py index_history`).
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
+from core.bulk import insert
 from core.templatetags.money import format_money, format_price, format_shares
 from grants.templatetags.valuation import format_rate
 
@@ -145,37 +146,64 @@ def user_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def shown(row, field) -> str:
-    """A field's value as a person reads it."""
-    value = getattr(row, field.attname)
-    if value is None or value == "":
-        return ""
-    if field.is_relation:
+def _value_text(field) -> Callable[[Any], str]:
+    """How a value of a field that is not a link reads, chosen once per field."""
+    if field.choices:
+        labels = {str(k): str(v) for k, v in field.flatchoices}
+        return lambda value: labels.get(str(value), str(value))
+    if isinstance(field, models.BooleanField):
+        return lambda value: "Yes" if value else "No"
+    if isinstance(field, models.DateTimeField):
+        return lambda value: f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
+    if isinstance(field, models.DateField):
+        return lambda value: f"{value:%Y-%m-%d}"
+    if isinstance(field, models.DecimalField):
+        if field.name in RATES:
+            return format_rate
+        if field.decimal_places == 2:
+            return format_money  # salaries, bonuses, amounts
+        if field.decimal_places == 4:
+            return format_price  # prices per share
+        if field.decimal_places == 0:
+            return lambda value: f"${value:,}"  # whole-dollar values (a grant's fair value)
+        return lambda value: format(value, "f")
+    if isinstance(field, models.IntegerField) and "shares" in field.name:
+        return format_shares
+    return str
+
+
+def _link_text(field) -> Callable[[Any], str]:
+    users = field.related_model is get_user_model()
+
+    def text(row) -> str:
         related = _follow(row, field.name)
         if related is None:
-            return f"#{value} (deleted)"
-        return user_name(related) if field.related_model is get_user_model() else str(related)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, Decimal):
-        if field.name in RATES:
-            return format_rate(value)
-        if field.decimal_places == 2:
-            return format_money(value)  # salaries, bonuses, amounts
-        if field.decimal_places == 4:
-            return format_price(value)  # prices per share
-        if field.decimal_places == 0:
-            return f"${value:,}"  # whole-dollar values (a grant's fair value)
-        return format(value, "f")
-    if isinstance(value, int) and "shares" in field.name:
-        return format_shares(value)
-    return str(value)
+            return f"#{getattr(row, field.attname)} (deleted)"
+        return user_name(related) if users else str(related)
+
+    return text
+
+
+@cache
+def _reader(field) -> Callable[[Any], str]:
+    """A field's value, as a person reads it, from a record: worked out once per field, as
+    a change log of a large import formats a few hundred thousand values."""
+    attname = field.attname
+    if field.is_relation:
+        linked = _link_text(field)
+        return lambda row: "" if getattr(row, attname) in (None, "") else linked(row)
+    value_text = _value_text(field)
+
+    def read(row) -> str:
+        value = getattr(row, attname)
+        return "" if value is None or value == "" else value_text(value)
+
+    return read
+
+
+def shown(row, field) -> str:
+    """A field's value as a person reads it."""
+    return _reader(field)(row)
 
 
 def _fields(historical_model) -> list:
@@ -192,7 +220,7 @@ def _details(row, previous, fields) -> list[list[str]]:
             for f in fields
             if getattr(previous, f.attname) != getattr(row, f.attname)
         ]
-    return [[str(f.verbose_name), text] for f in fields if (text := shown(row, f))]
+    return [[str(f.verbose_name), text] for f in fields if (text := _reader(f)(row))]
 
 
 def _previous(historical_model, rows: list) -> dict[int, Model]:
@@ -251,8 +279,10 @@ def _m2m_details(row, before, linked: dict[int, dict[str, str]]) -> list[list[st
     ]
 
 
-def record(historical_model, rows: Iterable) -> None:
-    """Write the changes of these historical records (of one model) to the log."""
+def record(historical_model, rows: Iterable, *, new: bool = False) -> None:
+    """Write the changes of these historical records (of one model) to the log. `new`:
+    records written by this transaction, which no one else can have logged yet (written
+    by COPY on PostgreSQL, core.bulk.insert); otherwise one logged already is skipped."""
     label = historical_model.instance_type._meta.label_lower
     kind = KINDS.get(label)
     rows = [row for row in rows if row.history_id is not None]
@@ -299,7 +329,10 @@ def record(historical_model, rows: Iterable) -> None:
                 details=details,
             )
         )
-    Change.objects.bulk_create(changes, batch_size=BATCH, ignore_conflicts=True)
+    if new:
+        insert(changes, BATCH)
+    else:
+        Change.objects.bulk_create(changes, batch_size=BATCH, ignore_conflicts=True)
 
 
 def on_save(sender, instance, history_instance, **kwargs) -> None:
@@ -316,7 +349,7 @@ def on_bulk(sender, rows, **kwargs) -> None:
         # A database that does not return the new rows' ids: index them by what is missing.
         index_missing([sender])
         return
-    record(sender, rows)
+    record(sender, rows, new=True)
 
 
 def history_models() -> list:
