@@ -6,8 +6,8 @@ miss of a name on record (core.names) is an error on each of its rows unless the
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history
 
+from core.history import create_with_history
 from core.imports import ImportResult, RowError
 from core.names import NameIndex, near_miss_message
 
@@ -77,7 +77,4 @@ class PeopleOnRecord:
     def save_new(self, people: Iterable[Person] | None = None) -> None:
         """Save the new people (all, or those given) in one statement, with their history."""
         unsaved = [p for p in (self.new.values() if people is None else people) if p.pk is None]
-        if unsaved:
-            ids = {p.name: p.pk for p in bulk_create_with_history(unsaved, Person)}
-            for person in unsaved:
-                person.pk = ids[person.name]
+        create_with_history(unsaved, Person)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from .bulk import BATCH, insert
+from .bulk import BATCH, build, insert
 
 # sender: the historical model; rows: the historical records written in bulk.
 history_rows_created = Signal()
@@ -39,18 +39,19 @@ def create_with_history(objs: list, model, user=None, batch_size: int = BATCH) -
     history = model.history.model
     if user is None and objs:  # as simple-history finds it: the request's user, if any
         user = history.get_default_history_user(objs[0])
-    now = timezone.now()
+    common = {
+        "history_date": timezone.now(),
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": "",
+        "history_type": "+",
+    }
     tracked = history.tracked_fields
     links = [f for f in tracked if f.is_relation]
+    by = history._meta.get_field("history_user")
     rows = []
     for obj in objs:
-        row = history(
-            history_date=now,
-            history_user=user,
-            history_change_reason="",
-            history_type="+",
-            **{f.attname: getattr(obj, f.attname) for f in tracked},
-        )
+        row = build(history, {f.attname: getattr(obj, f.attname) for f in tracked} | common)
+        by.set_cached_value(row, user)
         for field in links:
             if field.is_cached(obj):
                 field.set_cached_value(row, field.get_cached_value(obj))

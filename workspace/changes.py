@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 
-from core.bulk import insert
+from core.bulk import build, insert
 from core.templatetags.money import format_money, format_price, format_shares
 from grants.templatetags.valuation import format_rate
 
@@ -312,21 +312,24 @@ def record(historical_model, rows: Iterable, *, new: bool = False) -> None:
         if label == "compensation.person":
             person = row.name
         changes.append(
-            Change(
-                record_type=label,
-                kind=verbose,
-                object_id=row.id,
-                history_id=row.history_id,
-                action=row.history_type,
-                at=row.history_date,
-                user_id=row.history_user_id,
-                user_name=user_name(row.history_user)[:300],
-                subject=kind.subject(row)[:500],
-                person=_name(person)[:200],
-                owner_type=kind.owner[0] if kind.owner else "",
-                owner_id=getattr(row, kind.owner[1]) if kind.owner else None,
-                reason=row.history_change_reason or "",
-                details=details,
+            build(
+                Change,
+                {
+                    "record_type": label,
+                    "kind": verbose,
+                    "object_id": row.id,
+                    "history_id": row.history_id,
+                    "action": row.history_type,
+                    "at": row.history_date,
+                    "user_id": row.history_user_id,
+                    "user_name": user_name(row.history_user)[:300],
+                    "subject": kind.subject(row)[:500],
+                    "person": _name(person)[:200],
+                    "owner_type": kind.owner[0] if kind.owner else "",
+                    "owner_id": getattr(row, kind.owner[1]) if kind.owner else None,
+                    "reason": row.history_change_reason or "",
+                    "details": details,
+                },
             )
         )
     if new:
