@@ -71,6 +71,9 @@ clean:
 
 # Performance figures: run on PostgreSQL for the numbers that count, e.g.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tranche_bench make bench
+# Every page at 5,000 optionees and at ten times that, in a second database kept between
+# runs (tranche_bench_x10: created, migrated and filled by the first run, which takes a
+# while); the targets missed are printed and listed in bench.json.
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
 		|| echo "NOTE: wrk is not installed: the load test falls back to Python threads."

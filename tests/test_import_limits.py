@@ -10,7 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from benchmark.management.commands.bench import grants_import_file, measure_import_preview
+from benchmark.importing import grants_import_file
+from benchmark.importing import measure_preview as measure_import_preview
 from compensation.models import OfficerYear, Person
 from core.imports import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED_BYTES, read_table
 from grants.models import OptionGrant, StockPlan

@@ -9,16 +9,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Min
 
-from compensation.models import OfficerYear, Person
+from compensation.models import Footnote, OfficerYear, Person
 from grants import rules
 from grants.models import (
+    AwardInstallment,
+    AwardType,
     Exercise,
     Issuer,
     OptionGrant,
     PaymentMethod,
     RegistrationPeriod,
+    StockAward,
     StockPlan,
     StockPrice,
+    ValuationDefaults,
     VestingInstallment,
 )
 from grants.vesting import Allocation, VestingSchedule
@@ -90,6 +94,9 @@ class Command(BaseCommand):
             grants, installments = self.grants(rng, people, plans, prices, periods)
             exercises = self.exercises(rng, grants, installments, prices, periods)
             officers = self.officers(rng, people)
+            awards = self.awards(rng, people, plans)
+            self.footnotes()
+            self.valuation_defaults()
             self.reserves(plans)
             self.issuer()
         if connection.vendor == "postgresql":
@@ -98,7 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {len(people):,} optionees, {len(grants):,} grants, "
             f"{sum(len(v) for v in installments.values()):,} installments, "
-            f"{exercises:,} exercises, {len(prices):,} prices and {officers} officer records."
+            f"{exercises:,} exercises, {awards:,} restricted stock awards, {len(prices):,} "
+            f"prices and {officers} officer records."
         )
 
     def prices(self, rng) -> dict[date, Decimal]:
@@ -166,6 +174,8 @@ class Command(BaseCommand):
     def grants(self, rng, people, plans, prices, periods):
         price_days = sorted(prices)
         grants, schedules = [], []
+        # A progress bar belongs here (core.progress.progress over `people`, unit
+        # "optionees"): at 50,000 optionees this loop takes minutes. Wired in once merged.
         for person in people:
             for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
                 grant_date = price_days[rng.randrange(len(price_days))]
@@ -279,3 +289,67 @@ class Command(BaseCommand):
             row.sync_bonus_status(None)  # bulk_create skips save(): the bonus's own status
         OfficerYear.objects.bulk_create(rows, batch_size=BATCH)
         return len(rows)
+
+    def awards(self, rng, people, plans) -> int:
+        """Restricted stock units for one optionee in fifty, vesting in four yearly
+        installments: the awards pages and reports need some, and grow with the company.
+        Generated after everything else, so that the grants stay the same for a seed."""
+        awards = []
+        for person in people[::50]:
+            grant_date = FIRST_DAY + timedelta(days=rng.randrange(3650))
+            awards.append(
+                StockAward(
+                    plan=rng.choice(plans),
+                    recipient=person,
+                    award_type=AwardType.RSU,
+                    grant_date=grant_date,
+                    shares=rng.randrange(1, 50) * 400,
+                    authorized_by="Generated",
+                    authorized_on=grant_date,
+                    approved_at=None
+                    if grant_date > LAST_DAY - timedelta(days=90)
+                    else datetime.combine(grant_date, time(17), tzinfo=UTC),
+                )
+            )
+        awards = StockAward.objects.bulk_create(awards, batch_size=BATCH)
+        AwardInstallment.objects.bulk_create(
+            (
+                AwardInstallment(
+                    award=award,
+                    vest_date=award.grant_date + timedelta(days=365 * k),
+                    shares=award.shares // 4,
+                )
+                for award in awards
+                for k in range(1, 5)
+            ),
+            batch_size=BATCH,
+        )
+        return len(awards)
+
+    def footnotes(self) -> None:
+        """Two footnotes of the compensation exhibit, on the first officer's records."""
+        notes = Footnote.objects.bulk_create(
+            [
+                Footnote(marker="S1", text="Refer to the officer's employment agreement."),
+                Footnote(marker="S2", text="Paid in the following fiscal year."),
+            ]
+        )
+        for record in OfficerYear.objects.filter(person__name=f"{PREFIX} 000001"):
+            record.footnotes.add(*notes)
+
+    def valuation_defaults(self) -> None:
+        """Fair-value assumptions for every fiscal year of the data, approved but for the
+        last year's, still proposed (and so open to editing)."""
+        ValuationDefaults.objects.bulk_create(
+            ValuationDefaults(
+                fiscal_year=year,
+                volatility=Decimal("0.45"),
+                risk_free_rate=Decimal("0.02"),
+                dividend_yield=Decimal(0),
+                approved_at=None
+                if year == LAST_DAY.year
+                else datetime(year, 1, 15, 17, 0, tzinfo=UTC),
+                approval_meeting="" if year == LAST_DAY.year else f"Committee, {year}-01-15",
+            )
+            for year in range(FIRST_DAY.year, LAST_DAY.year + 1)
+        )
