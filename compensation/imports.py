@@ -173,7 +173,8 @@ def apply_rows(rows, result: ImportResult, *, confirmed=()) -> None:
         result.created += 1
 
 
-def import_officer_years(upload, commit: bool, new_people=()) -> ImportResult:
+def import_officer_years(upload, commit: bool, new_people=(), stream=None) -> ImportResult:
     """New salary records arrive as proposals: only the committee approves them. Names in
     `new_people` are confirmed as new people (not near misses of names on record)."""
-    return run_import(upload, REQUIRED, OPTIONAL, partial(apply_rows, confirmed=new_people), commit)
+    apply = partial(apply_rows, confirmed=new_people)
+    return run_import(upload, REQUIRED, OPTIONAL, apply, commit, stream=stream)

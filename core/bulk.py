@@ -58,7 +58,7 @@ def insert(objs: Sequence[M], batch_size: int = BATCH) -> Sequence[M]:
             setattr(obj, pk.attname, new_id)
         fields = list(meta.concrete_fields)
         plain = [_plain(f) for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
+        columns = ", ".join(quote(str(f.column)) for f in fields)
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row(

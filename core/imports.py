@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.utils import ErrorDict
 
+from core.progress import progress
+
 # What a file may hold; the import page states them. Each is checked while the file is
 # read, so an oversized one is refused before it is read whole.
 MB = 1024 * 1024
@@ -284,11 +286,13 @@ def run_import(
     upload,
     required: list[str],
     optional: list[str],
-    apply: Callable[[list[tuple[int, dict]], ImportResult], None],
+    apply: Callable[[Iterable[tuple[int, dict]], ImportResult], None],
     commit: bool,
+    stream=None,
 ) -> ImportResult:
     """Validate (and, if `commit` and nothing is wrong, save) every row in one
-    transaction. A preview, or any error, rolls everything back."""
+    transaction. A preview, or any error, rolls everything back. With a `stream` (the
+    import_data command's output), the rows are counted as they are checked."""
     header, rows = read_table(upload)
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c and c not in required + optional]
@@ -302,7 +306,9 @@ def run_import(
         problems.append(f"Expected: {', '.join(required + optional)}.")
         raise ValidationError(" ".join(problems))
     result.rows = rows
-    numbered = list(enumerate(rows, start=2))
+    numbered: Iterable[tuple[int, dict]] = list(enumerate(rows, start=2))
+    if stream is not None:
+        numbered = progress(numbered, desc="rows checked", stream=stream)
     with transaction.atomic():
         apply(numbered, result)
         result.committed = commit and result.ok
@@ -348,13 +354,13 @@ def clean_row(result: ImportResult, line: int, form, row: dict) -> dict | None:
                 if hasattr(form, f"clean_{name}"):
                     form.cleaned_data[name] = getattr(form, f"clean_{name}")()
                 parsed[key] = (form.cleaned_data[name], None)
-            except ValidationError as error:
-                parsed[key] = (None, error)
-        value, error = parsed[key]
-        if error is None:
+            except ValidationError as refused:
+                parsed[key] = (None, refused)
+        value, problem = parsed[key]
+        if problem is None:
             form.cleaned_data[name] = value
         else:
-            form.add_error(name, error)
+            form.add_error(name, problem)
     form._clean_form()
     if not form._errors:
         return form.cleaned_data

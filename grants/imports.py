@@ -3,6 +3,7 @@ grant share optionee, plan and grant date and repeat the grant's terms. Restrict
 awards and units (import_awards) are imported the same way."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
@@ -20,6 +21,7 @@ from core.imports import (
     clean_row,
     run_import,
 )
+from core.progress import progress
 
 from .forms import RATE_DIGITS_MESSAGE, RateField
 from .grant_import_checks import (
@@ -235,11 +237,11 @@ def apply_rows(
         result.valued = value_grants(grants, prices, by=by)
 
 
-def import_grants(upload, commit: bool, by=None, new_people=()) -> ImportResult:
+def import_grants(upload, commit: bool, by=None, new_people=(), stream=None) -> ImportResult:
     """Grants with their installments; once imported (not in a preview), each grant is
     valued by `by` where it can be. Names in `new_people` are confirmed as new people."""
     apply = partial(apply_rows, value=commit, by=by, confirmed=new_people, save=commit)
-    return run_import(upload, REQUIRED, OPTIONAL, apply, commit)
+    return run_import(upload, REQUIRED, OPTIONAL, apply, commit, stream=stream)
 
 
 # --- Restricted stock awards and units (DOMAIN.md §4) --------------------------------------
@@ -342,7 +344,9 @@ def add_installment_errors(
             result.errors.append(RowError(group[0][0], "vest_shares", message))
 
 
-def apply_award_rows(rows, result: ImportResult, *, confirmed=()) -> None:
+def apply_award_rows(rows, result: ImportResult, *, confirmed=(), stream=None) -> None:
+    """Check every row, then save each award with its installments (a few queries an
+    award: the bulk of a large file's time, counted on `stream` when there is one)."""
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     people = PeopleOnRecord(confirmed)
     plans = {plan.name: plan for plan in StockPlan.objects.all()}
@@ -355,7 +359,10 @@ def apply_award_rows(rows, result: ImportResult, *, confirmed=()) -> None:
         key = (data["recipient"].name, data["plan"].pk, data["award_type"], data["grant_date"])
         groups.setdefault(key, []).append((line, data))
     people.check(result, "recipient")
-    for group in groups.values():
+    awards: Iterable[list[tuple[int, dict]]] = groups.values()
+    if stream is not None:
+        awards = progress(awards, desc="awards", unit="awards", stream=stream)
+    for group in awards:
         first_line, first = group[0]
         # Every row of an award must repeat the same terms.
         differs = False
@@ -406,8 +413,8 @@ def apply_award_rows(rows, result: ImportResult, *, confirmed=()) -> None:
         result.created += 1
 
 
-def import_awards(upload, commit: bool, new_people=()) -> ImportResult:
+def import_awards(upload, commit: bool, new_people=(), stream=None) -> ImportResult:
     """Restricted stock awards and units with their installments: one row per installment.
     Names in `new_people` are confirmed as new people."""
-    apply = partial(apply_award_rows, confirmed=new_people)
-    return run_import(upload, AWARD_REQUIRED, AWARD_OPTIONAL, apply, commit)
+    apply = partial(apply_award_rows, confirmed=new_people, stream=stream)
+    return run_import(upload, AWARD_REQUIRED, AWARD_OPTIONAL, apply, commit, stream=stream)

@@ -75,6 +75,11 @@ class Report:
     def rows(self) -> Iterator[dict]:
         raise NotImplementedError
 
+    def row_count(self) -> int | None:
+        """How many rows rows() yields, where one query says so (the total of
+        export_report's progress bar); None where it would cost the rows themselves."""
+        return None
+
     def footnotes(self) -> list[str]:
         return []
 

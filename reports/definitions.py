@@ -2,6 +2,7 @@
 (reports/item402.py) and the officers' compensation, vesting schedule and plan pool."""
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import TypedDict
 
@@ -130,10 +131,11 @@ class VestingScheduleReport(Report):
         Column("kind", "Kind of award"),
     ]
 
-    def installments(self):
+    def installments(self, since: date | None = None):
         """(kind, grant or award id, holder, end of service, grant date, its shares, vest
-        date, shares) of every installment: the options' and, unless one grant is chosen,
-        the stock awards' (an award's kind is RSA or RSU), in one query."""
+        date, shares) of every installment (vesting on or after `since`, if given): the
+        options' and, unless one grant is chosen, the stock awards' (an award's kind is RSA
+        or RSU), in one query."""
         fields = (
             "is_award",
             "kind",
@@ -166,6 +168,9 @@ class VestingScheduleReport(Report):
         end = self.params.get("end")
         if end:
             options, awards = options.filter(vest_date__lte=end), awards.filter(vest_date__lte=end)
+        if since:
+            options = options.filter(vest_date__gte=since)
+            awards = awards.filter(vest_date__gte=since)
         if self.params.get("grant"):
             chosen = options.filter(grant=self.params["grant"])
             return chosen.order_by("vest_date").values_list(*fields)
@@ -179,6 +184,11 @@ class VestingScheduleReport(Report):
             .union(awards.values_list(*fields).order_by(), all=True)
             .order_by("is_award", "parent", "vest_date")
         )
+
+    def row_count(self) -> int:
+        # rows() reads the installments before `start` for the running totals, but
+        # yields only those from `start` on.
+        return self.installments(since=self.params.get("start")).count()
 
     def rows(self) -> Iterator[dict]:
         start = self.params.get("start")

@@ -108,12 +108,13 @@ class _Echo:
         return value
 
 
-def csv_lines(report: Report) -> Iterator[str]:
-    """The report as CSV lines: a header row, one line per row, then the footnotes."""
+def csv_lines(report: Report, rows: Iterable[dict] | None = None) -> Iterator[str]:
+    """The report as CSV lines: a header row, one line per row (`rows`, by default the
+    report's), then the footnotes."""
     writer = csv.writer(_Echo())
     columns = report.columns
     yield writer.writerow([c.label for c in columns])
-    for row in report.rows():
+    for row in report.rows() if rows is None else rows:
         yield writer.writerow([plain(row.get(c.key), c.kind) for c in columns])
     notes = report.footnotes()
     if notes:
@@ -122,12 +123,12 @@ def csv_lines(report: Report) -> Iterator[str]:
             yield writer.writerow([neutralize(note)])
 
 
-def write_xlsx(report: Report, target) -> int:
-    """Write the report to `target` (a path or a binary file) in constant memory.
-    Amounts, share counts and dates are numbers with a number format, never text.
-    Returns the number of rows."""
+def write_xlsx(report: Report, target, rows: Iterable[dict] | None = None) -> int:
+    """Write the report (`rows`, by default the report's) to `target` (a path or a binary
+    file) in constant memory. Amounts, share counts and dates are numbers with a number
+    format, never text. Returns the number of rows."""
     with xlsx.WorkbookWriter(target, [sheet_name(report)]) as book:
-        return write_sheet(book, report)
+        return write_sheet(book, report, rows)
 
 
 def write_workbook(reports: Sequence[Report], target) -> int:
@@ -137,7 +138,9 @@ def write_workbook(reports: Sequence[Report], target) -> int:
         return sum(write_sheet(book, report) for report in reports)
 
 
-def write_sheet(book: xlsx.WorkbookWriter, report: Report) -> int:
+def write_sheet(
+    book: xlsx.WorkbookWriter, report: Report, rows: Iterable[dict] | None = None
+) -> int:
     """The report as the workbook's next sheet: company, title, parameters and when, then
     the table under a bold header row that stays in view (frozen) with an autofilter, then
     the footnotes."""
@@ -153,7 +156,7 @@ def write_sheet(book: xlsx.WorkbookWriter, report: Report) -> int:
         sheet.header([neutralize(c.label) for c in columns])
         keys = [c.key for c in columns]
         count = 0
-        for row in report.rows():
+        for row in report.rows() if rows is None else rows:
             sheet.row([neutralize(row.get(key)) for key in keys], styles)
             count += 1
         sheet.end_table()

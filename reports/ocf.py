@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -65,12 +66,14 @@ class OcfPackage:
     """The OCF files of the whole company as of `as_of`: file name -> contents."""
 
     as_of: date
+    # Where export_ocf counts the grants and awards as they are read; None: not counted.
+    stream: Any = None
 
     def files(self) -> dict[str, bytes]:
         issuer = Issuer.recorded()
         if issuer is None:
             raise ValidationError(NO_ISSUER)
-        transactions = Transactions(self.as_of)
+        transactions = Transactions(self.as_of, stream=self.stream)
         items = transactions.all()
         listed = {"file_type": TransactionsFile.model_fields["file_type"].default, "items": items}
         files = {

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
 from pyocf.enums.compensationtype import CompensationType
@@ -38,6 +38,7 @@ from .ocf_common import (
     approval_comment,
     authorization_comments,
     chunks,
+    counted,
     money,
     number,
     person_id,
@@ -64,6 +65,7 @@ class AwardTransactions:
 
     on: date
     people: dict[int, Person]
+    stream: Any  # where the awards are counted as they are read (export_ocf), or None
 
     def awards(self) -> Iterator[tuple[StockAward, Rows, list[Confirmed]]]:
         """Each award made by `on` with its totals as of `on`, its installments and its
@@ -106,7 +108,8 @@ class AwardTransactions:
                 yield award, rows[award.pk], confirmed[award.pk]
 
     def award_transactions(self) -> Iterator:
-        for award, rows, confirmed in self.awards():
+        made = StockAward.objects.filter(grant_date__lte=self.on)
+        for award, rows, confirmed in counted(self.awards(), made.count, "awards", self.stream):
             self.people[award.recipient_id] = award.recipient
             if award.award_type == AwardType.RSU:
                 yield self.rsu_issuance(award, rows)

@@ -2,22 +2,35 @@
 records, figures as the format writes them, and the comments that carry what it has no
 field for."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import islice
+from typing import Any, TypeVar
 
 from django.utils import timezone
 from pyocf.types.monetary import Monetary
 from pyocf.types.vesting import Vesting
 
 from compensation.models import Person
+from core.progress import progress
 
 COMMON_CLASS_ID = "stock-class-common"
 CURRENCY = "USD"
 # Grants (or awards) read a chunk at a time, three queries a chunk.
 CHUNK = 2000
 Rows = list[tuple[date, int]]
+
+
+T = TypeVar("T")
+
+
+def counted(records: Iterator[T], total: Callable[[], int], desc: str, stream: Any) -> Iterator[T]:
+    """`records` counted on `stream` (export_ocf's output) when there is one; `total` is
+    asked only then (a query)."""
+    if stream is None:
+        return records
+    return progress(records, total=total(), desc=desc, unit=desc, stream=stream)
 
 
 def chunks(records: Iterable, size: int = CHUNK) -> Iterator[list]:

@@ -8,6 +8,7 @@ are written into the objects' comments. Restricted stock: reports/ocf_awards.py.
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from pyocf.enums.compensationtype import CompensationType
 from pyocf.enums.optiontype import OptionType as OcfOptionType
@@ -41,6 +42,7 @@ from .ocf_common import (
     approval_comment,
     authorization_comments,
     chunks,
+    counted,
     money,
     number,
     person_id,
@@ -63,9 +65,10 @@ OTHER_REASONS = (
 class Transactions(AwardTransactions):
     """The transactions as of `on`, in date order; `people` collects every holder."""
 
-    def __init__(self, on: date):
+    def __init__(self, on: date, stream: Any = None):
         self.on = on
         self.people: dict[int, Person] = {}
+        self.stream = stream
 
     def all(self) -> list[dict]:
         """Every transaction as the format's JSON, in date order (ties by id, so two
@@ -103,7 +106,8 @@ class Transactions(AwardTransactions):
                 yield grant, rows[grant.pk], exercised[grant.pk]
 
     def option_transactions(self) -> Iterator:
-        for grant, rows, exercises in self.grants():
+        made = OptionGrant.objects.filter(grant_date__lte=self.on)
+        for grant, rows, exercises in counted(self.grants(), made.count, "grants", self.stream):
             self.people[grant.optionee_id] = grant.optionee
             yield self.option_issuance(grant, rows)
             for exercise in exercises:

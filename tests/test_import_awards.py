@@ -274,6 +274,16 @@ def test_the_command_previews_without_saving_then_commits(good_file):
     assert StockAward.objects.count() == before[0] + 2
 
 
+def test_the_command_counts_the_rows_and_the_awards_in_plain_lines(good_file):
+    # Not a terminal (a test, a pipe, CI): a line at the end of each part, no bar.
+    lines = command("awards", good_file, "--commit").splitlines()
+    assert lines[0] == "rows checked: 1 of 5 (20%)"  # each tenth: here each row
+    assert lines[4].startswith("rows checked: 5 of 5 (100%) in ")
+    assert lines[5] == "awards: 1 of 2 (50%)"
+    assert lines[6].startswith("awards: 2 of 2 (100%) in ")
+    assert lines[-1].startswith("Imported 2 record(s)")
+
+
 @pytest.mark.parametrize("commit", [False, True])
 def test_the_command_lists_every_error_and_exits_1(tmp_path, plan, commit):
     path = tmp_path / "bad.csv"

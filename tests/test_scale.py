@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from compensation.models import Person
-from grants.models import Exercise, OptionGrant, RegistrationPeriod
+from grants.models import AwardInstallment, Exercise, OptionGrant, RegistrationPeriod, StockAward
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,14 @@ def generate(optionees=30, seed=7):
     return list(
         OptionGrant.objects.order_by("pk").values_list(
             "optionee__name", "grant_date", "shares", "exercise_price"
+        )
+    )
+
+
+def awards():
+    return list(
+        StockAward.objects.order_by("pk").values_list(
+            "recipient__name", "grant_date", "shares", "award_type", "election_83b"
         )
     )
 
@@ -46,21 +54,24 @@ def test_scale_data_is_consistent_and_follows_the_rules():
     assert all(
         g.approved_at.date() == g.grant_date for g in OptionGrant.objects.exclude(pk__in=waiting)
     )
+    awards = StockAward.objects.select_related("recipient").annotate(
+        installed=Sum("installments__shares")
+    )
+    assert 1 <= awards.count() <= 15  # about one optionee in five
+    for award in awards:
+        assert award.installed == award.shares
+        award.full_clean()
+        award.validate_installments(award.installment_rows())
+        ended = award.recipient.terminated_on
+        assert ended is None or award.grant_date <= ended  # made while in service
     with pytest.raises(CommandError, match="already loaded"):
         generate()
 
 
 def test_the_same_seed_gives_the_same_data():
-    first = generate(seed=3)
+    first = generate(seed=3), awards()
     from compensation.models import Footnote, OfficerYear
-    from grants.models import (
-        AwardInstallment,
-        StockAward,
-        StockPlan,
-        StockPrice,
-        ValuationDefaults,
-        VestingInstallment,
-    )
+    from grants.models import StockPlan, StockPrice, ValuationDefaults, VestingInstallment
 
     for model in (
         AwardInstallment,
@@ -77,7 +88,7 @@ def test_the_same_seed_gives_the_same_data():
         StockPlan,
     ):
         model.objects.all().delete()
-    assert generate(seed=3) == first
+    assert (generate(seed=3), awards()) == first
 
 
 def test_the_benchmark_runs_at_both_sizes_and_checks_its_targets(tmp_path):
@@ -177,11 +188,9 @@ def test_the_targets_name_each_page_size_and_target_missed():
 
 @pytest.mark.parametrize("as_of", [date(2016, 6, 30), date(2020, 12, 31), date(2032, 1, 1)])
 def test_the_plan_pool_equals_the_per_grant_figures_on_generated_data(as_of):
-    from grants.models import StockAward
     from reports.definitions import REPORTS
 
     generate(optionees=40, seed=11)
-    StockAward.objects.all().delete()  # the pool counts awards too; these figures are grants'
     expected = {}
     grants = OptionGrant.objects.filter(grant_date__lte=as_of).select_related("optionee", "plan")
     for grant in grants.prefetch_related("installments", "exercises"):
@@ -194,6 +203,14 @@ def test_the_plan_pool_equals_the_per_grant_figures_on_generated_data(as_of):
             pool["forfeited"] += grant.forfeited_shares()
         if grant.deadline < as_of:
             pool["expired"] += max(0, grant.vested_shares(as_of) - grant.exercised_shares(as_of))
+    # Restricted stock counts against the pool as option shares do; its vested shares
+    # count with the exercised ones (DOMAIN.md §4).
+    awards = StockAward.objects.filter(grant_date__lte=as_of).select_related("recipient", "plan")
+    for award in awards.prefetch_related("installments"):
+        pool = expected[award.plan.name]
+        pool["granted"] += award.shares
+        pool["exercised"] += award.vested_shares(as_of)
+        pool["forfeited"] += award.forfeited_shares(as_of)
     report = REPORTS["plan-pool"].from_data({"as_of": as_of})
     got = {
         row["plan"]: {k: row[k] for k in ("granted", "exercised", "forfeited", "expired")}

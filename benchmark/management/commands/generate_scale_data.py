@@ -1,5 +1,6 @@
 """Reproducible data for a company with N option holders, inserted in bulk."""
 
+import bisect
 import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -10,10 +11,12 @@ from django.db import connection, transaction
 from django.db.models import Min
 
 from compensation.models import Footnote, OfficerYear, Person
+from core.progress import progress, progress_steps
 from grants import rules
 from grants.models import (
     AwardInstallment,
     AwardType,
+    Election83b,
     Exercise,
     Issuer,
     OptionGrant,
@@ -94,7 +97,9 @@ class Command(BaseCommand):
             grants, installments = self.grants(rng, people, plans, prices, periods)
             exercises = self.exercises(rng, grants, installments, prices, periods)
             officers = self.officers(rng, people)
-            awards = self.awards(rng, people, plans)
+            # Awards draw from a generator of their own: a seed's grants, exercises and
+            # officers stay those it gave before the awards were added.
+            awards = self.awards(random.Random(f"{seed}-awards"), people, plans, prices)
             self.footnotes()
             self.valuation_defaults()
             self.reserves(plans)
@@ -105,9 +110,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {len(people):,} optionees, {len(grants):,} grants, "
             f"{sum(len(v) for v in installments.values()):,} installments, "
-            f"{exercises:,} exercises, {awards:,} restricted stock awards, {len(prices):,} "
-            f"prices and {officers} officer records."
+            f"{exercises:,} exercises, {awards[0]:,} restricted stock awards and units "
+            f"({awards[1]:,} installments), {len(prices):,} prices and {officers} officer "
+            f"records."
         )
+
+    def insert(self, model, rows: list, desc: str) -> None:
+        """bulk_create in batches of BATCH, counted as each batch is written."""
+        with progress_steps(total=len(rows), desc=desc, stream=self.stdout) as advance:
+            for start in range(0, len(rows), BATCH):
+                model.objects.bulk_create(rows[start : start + BATCH])
+                advance(len(rows[start : start + BATCH]))
 
     def prices(self, rng) -> dict[date, Decimal]:
         prices, price, day = {}, 10.0, FIRST_DAY
@@ -146,10 +159,15 @@ class Command(BaseCommand):
         return [StockPlan.objects.get_or_create(name=name)[0] for name in PLANS]
 
     def reserves(self, plans: list[StockPlan]) -> None:
-        """Each plan reserves a quarter more than its grants ever use, in whole millions,
-        so that the data keeps within its reserves and there is room for new grants."""
+        """Each plan reserves a quarter more than its grants and awards ever use, in whole
+        millions, so that the data keeps within its reserves and there is room for new
+        grants."""
         for plan in plans:
-            first = plan.grants.aggregate(first=Min("grant_date"))["first"]
+            starts = [
+                made.aggregate(first=Min("grant_date"))["first"]
+                for made in (plan.grants, plan.awards)
+            ]
+            first = min((day for day in starts if day is not None), default=None)
             peak = plan.shares_in_use_peak(first).shares if first else 0
             plan.shares_reserved = max(1, math.ceil(peak * 1.25 / 1_000_000)) * 1_000_000
             plan.save(update_fields=["shares_reserved"])
@@ -169,14 +187,13 @@ class Command(BaseCommand):
                         days=rng.randrange(1, 300)
                     )
             people.append(person)
-        return Person.objects.bulk_create(people, batch_size=BATCH)
+        self.insert(Person, people, "people")
+        return people
 
     def grants(self, rng, people, plans, prices, periods):
         price_days = sorted(prices)
         grants, schedules = [], []
-        # A progress bar belongs here (core.progress.progress over `people`, unit
-        # "optionees"): at 50,000 optionees this loop takes minutes. Wired in once merged.
-        for person in people:
+        for person in progress(people, desc="grants made", unit="optionees", stream=self.stdout):
             for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
                 grant_date = price_days[rng.randrange(len(price_days))]
                 shares = rng.randrange(1_000, 200_000)
@@ -212,21 +229,27 @@ class Command(BaseCommand):
                 grant.deadline = grant.deadline_explained(periods).day
                 grants.append(grant)
                 schedules.append(schedule)
-        grants = OptionGrant.objects.bulk_create(grants, batch_size=BATCH)
+        self.insert(OptionGrant, grants, "grants")
         installments = {}
         rows: list[VestingInstallment] = []
-        for grant, schedule in zip(grants, schedules, strict=True):
-            installments[grant.pk] = schedule
-            rows.extend(VestingInstallment(grant=grant, vest_date=d, shares=s) for d, s in schedule)
-            if len(rows) >= BATCH * 4:
-                VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
-                rows = []
-        VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
+        total = sum(len(schedule) for schedule in schedules)
+        with progress_steps(total=total, desc="installments", stream=self.stdout) as advance:
+            for grant, schedule in zip(grants, schedules, strict=True):
+                installments[grant.pk] = schedule
+                rows.extend(
+                    VestingInstallment(grant=grant, vest_date=d, shares=s) for d, s in schedule
+                )
+                if len(rows) >= BATCH * 4:
+                    VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
+                    advance(len(rows))
+                    rows = []
+            VestingInstallment.objects.bulk_create(rows, batch_size=BATCH)
+            advance(len(rows))
         return grants, installments
 
     def exercises(self, rng, grants, installments, prices, periods) -> int:
         rows = []
-        for grant in grants:
+        for grant in progress(grants, desc="exercises made", unit="grants", stream=self.stdout):
             if rng.random() > 0.35:
                 continue
             cutoff = grant.optionee.terminated_on or LAST_DAY
@@ -257,8 +280,64 @@ class Command(BaseCommand):
                         spread=(fair_value - grant.exercise_price) * shares,
                     )
                 )
-        Exercise.objects.bulk_create(rows, batch_size=BATCH)
+        self.insert(Exercise, rows, "exercises")
         return len(rows)
+
+    def awards(self, rng, people, plans, prices) -> tuple[int, int]:
+        """About one optionee in five also holds restricted stock (DOMAIN.md §4): an award
+        (RSA) or units (RSU) granted while in service, vesting over three or four years
+        after a one-year cliff. The schedules are VestingSchedule's, so the installments
+        sum to the shares, on distinct dates after the grant date; only an RSA has an
+        83(b) election, and a filed one is dated within 30 days of the grant."""
+        price_days = sorted(prices)
+        awards, schedules = [], []
+        for person in progress(people, desc="awards made", unit="optionees", stream=self.stdout):
+            if rng.random() >= 0.2:
+                continue
+            # Made while in service: the days up to the end of service, if it has ended.
+            days = bisect.bisect_right(price_days, person.terminated_on or LAST_DAY)
+            if not days:
+                continue
+            grant_date = price_days[rng.randrange(days)]
+            shares, years = rng.randrange(500, 50_000), rng.choice((3, 4))
+            quarterly = rng.random() < 0.5
+            schedule = VestingSchedule(
+                total_shares=shares,
+                start=grant_date,
+                cliff_months=12,
+                cliff_shares=shares // years,
+                installments=(years - 1) * (4 if quarterly else 1),
+                interval_months=3 if quarterly else 12,
+                allocation=rng.choice(Allocation.values),
+            ).rows()
+            award = StockAward(
+                plan=rng.choice(plans),
+                recipient=person,
+                award_type=rng.choice(AwardType.values),
+                grant_date=grant_date,
+                shares=shares,
+                purchase_price=Decimal(0) if rng.random() < 0.8 else Decimal("0.01"),
+                withholding_rate=rng.choice((None, Decimal("0.22"), Decimal("0.37"))),
+                authorized_by="Generated",
+                authorized_on=grant_date,
+                approved_at=None
+                if grant_date > LAST_DAY - timedelta(days=90)
+                else datetime.combine(grant_date, time(17), tzinfo=UTC),
+            )
+            if award.award_type == AwardType.RSA:
+                award.election_83b = rng.choice(Election83b.values)
+                if award.election_83b == Election83b.FILED:
+                    award.election_83b_on = grant_date + timedelta(days=rng.randrange(31))
+            awards.append(award)
+            schedules.append(schedule)
+        self.insert(StockAward, awards, "awards")
+        rows = [
+            AwardInstallment(award=award, vest_date=d, shares=s)
+            for award, schedule in zip(awards, schedules, strict=True)
+            for d, s in schedule
+        ]
+        self.insert(AwardInstallment, rows, "award installments")
+        return len(awards), len(rows)
 
     def officers(self, rng, people) -> int:
         titles = [
@@ -289,42 +368,6 @@ class Command(BaseCommand):
             row.sync_bonus_status(None)  # bulk_create skips save(): the bonus's own status
         OfficerYear.objects.bulk_create(rows, batch_size=BATCH)
         return len(rows)
-
-    def awards(self, rng, people, plans) -> int:
-        """Restricted stock units for one optionee in fifty, vesting in four yearly
-        installments: the awards pages and reports need some, and grow with the company.
-        Generated after everything else, so that the grants stay the same for a seed."""
-        awards = []
-        for person in people[::50]:
-            grant_date = FIRST_DAY + timedelta(days=rng.randrange(3650))
-            awards.append(
-                StockAward(
-                    plan=rng.choice(plans),
-                    recipient=person,
-                    award_type=AwardType.RSU,
-                    grant_date=grant_date,
-                    shares=rng.randrange(1, 50) * 400,
-                    authorized_by="Generated",
-                    authorized_on=grant_date,
-                    approved_at=None
-                    if grant_date > LAST_DAY - timedelta(days=90)
-                    else datetime.combine(grant_date, time(17), tzinfo=UTC),
-                )
-            )
-        awards = StockAward.objects.bulk_create(awards, batch_size=BATCH)
-        AwardInstallment.objects.bulk_create(
-            (
-                AwardInstallment(
-                    award=award,
-                    vest_date=award.grant_date + timedelta(days=365 * k),
-                    shares=award.shares // 4,
-                )
-                for award in awards
-                for k in range(1, 5)
-            ),
-            batch_size=BATCH,
-        )
-        return len(awards)
 
     def footnotes(self) -> None:
         """Two footnotes of the compensation exhibit, on the first officer's records."""

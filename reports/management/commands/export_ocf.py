@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if not folder.exists() and not folder.parent.is_dir():
             raise CommandError(f"The folder {folder.parent} does not exist.")
         try:
-            files = OcfPackage(on).files()
+            files = OcfPackage(on, stream=self.stdout).files()
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         folder.mkdir(exist_ok=True)

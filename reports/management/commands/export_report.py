@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress
 from reports import package
 from reports.definitions import REPORTS
 from reports.exports import TooManyRowsForPdf, csv_lines, file_name, render_pdf, write_xlsx
@@ -66,6 +67,11 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         output = self.output_path(options["output"], made, fmt)
+        rows = None
+        if not isinstance(made, package.ProxyPackage):
+            # Counted as they are read and written; a PDF's time is mostly its layout,
+            # after its (at most PDF_MAX_ROWS) rows are read.
+            rows = progress(made.rows(), total=made.row_count(), desc=name, stream=self.stdout)
         try:
             if isinstance(made, package.ProxyPackage):
                 if fmt == "xlsx":
@@ -74,12 +80,12 @@ class Command(BaseCommand):
                     output.write_bytes(made.render_pdf())
             elif fmt == "csv":
                 with output.open("w", newline="", encoding="utf-8") as handle:
-                    for line in csv_lines(made):
+                    for line in csv_lines(made, rows):
                         handle.write(line)
             elif fmt == "xlsx":
-                write_whole(output, lambda file: write_xlsx(made, file))
+                write_whole(output, lambda file: write_xlsx(made, file, rows))
             else:
-                output.write_bytes(render_pdf(made))
+                output.write_bytes(render_pdf(made, rows))
         except TooManyRowsForPdf as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Wrote {made.title} to {output}.")
