@@ -23,6 +23,7 @@ from django.test import Client, override_settings
 
 from core import roles
 from core.imports import MAX_ROWS
+from core.progress import progress
 from grants.models import OptionGrant, StockPlan
 from reports.definitions import REPORTS
 from reports.exports import csv_lines, render_pdf, write_xlsx
@@ -161,9 +162,8 @@ class Command(BaseCommand):
         gc.collect()
         gc.freeze()
         try:
-            # A progress bar belongs here (core.progress.progress over `listed`, unit
-            # "pages"), once that module is merged.
-            measured = {page.label: pages.measure(client, page, requests) for page in listed}
+            counted = progress(listed, desc="pages measured", unit="pages", stream=self.stdout)
+            measured = {page.label: pages.measure(client, page, requests) for page in counted}
         finally:
             gc.unfreeze()
         floor = pages.floor_label()
