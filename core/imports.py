@@ -178,7 +178,9 @@ def _xlsx_rows(upload) -> Generator[list, None, None]:
         workbook = CalamineWorkbook.from_filelike(upload)
         sheet = workbook.get_sheet_by_index(min(active, len(workbook.sheet_names) - 1))
         rows = sheet.to_python(skip_empty_area=False)
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a panic in the reader is raised as a BaseException
         raise ValidationError("The Excel file cannot be read.") from None
     for row in rows:
         yield row[:MAX_COLUMNS]
