@@ -9,6 +9,7 @@ as bulk_create() gives them on PostgreSQL, and what refers to them can be writte
 """
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TypeVar
 
 from django.db import connection, models
@@ -56,19 +57,21 @@ def insert(objs: Sequence[M], batch_size: int = BATCH) -> Sequence[M]:
         )
         for obj, (new_id,) in zip(objs, cursor.fetchall(), strict=True):
             setattr(obj, pk.attname, new_id)
-        fields = list(meta.concrete_fields)
-        plain = [_plain(f) for f in fields]
-        columns = ", ".join(quote(str(f.column)) for f in fields)
+        # The plain columns first (the id among them), read together, then the others.
+        plain = [f for f in meta.concrete_fields if _plain(f)]
+        prepared = [f for f in meta.concrete_fields if not _plain(f)]
+        columns = ", ".join(quote(str(f.column)) for f in plain + prepared)
+        read = attrgetter(*[f.attname for f in plain])
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row(
-                    [
-                        getattr(obj, f.attname)
-                        if simple
-                        else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                        for f, simple in zip(fields, plain, strict=True)
-                    ]
-                )
+                values = read(obj)
+                if len(plain) == 1:
+                    values = (values,)
+                if prepared:
+                    values += tuple(
+                        f.get_db_prep_save(f.pre_save(obj, True), connection) for f in prepared
+                    )
+                copy.write_row(values)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

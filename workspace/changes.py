@@ -211,16 +211,21 @@ def _fields(historical_model) -> list:
     return [f for f in historical_model.tracked_fields if f.attname != pk]
 
 
-def _details(row, previous, fields) -> list[list[str]]:
+def _details(row, previous, fields, readers) -> list[list[str]]:
+    """`readers`: (name, reader) of each of `fields`, as _readers() gives them."""
     if row.history_type == "~":
         if previous is None:
             return []
         return [
-            [str(f.verbose_name), shown(previous, f), shown(row, f)]
-            for f in fields
+            [name, read(previous), read(row)]
+            for f, (name, read) in zip(fields, readers, strict=True)
             if getattr(previous, f.attname) != getattr(row, f.attname)
         ]
-    return [[str(f.verbose_name), text] for f in fields if (text := _reader(f)(row))]
+    return [[name, text] for name, read in readers if (text := read(row))]
+
+
+def _readers(fields) -> list[tuple[str, Callable[[Any], str]]]:
+    return [(str(f.verbose_name), _reader(f)) for f in fields]
 
 
 def _previous(historical_model, rows: list) -> dict[int, Model]:
@@ -299,10 +304,12 @@ def record(historical_model, rows: Iterable, *, new: bool = False) -> None:
     # whose own fields did not change: it shows the linked records before and after.
     many_to_many = bool(getattr(historical_model, "_history_m2m_fields", ()))
     linked = _many_to_many(historical_model, rows, previous) if many_to_many else {}
+    readers = _readers(fields)
+    users: dict[int | None, str] = {}  # a user's name, once per user
     changes = []
     for row in rows:
         before = previous.get(row.history_id)
-        details = _details(row, before, fields)
+        details = _details(row, before, fields, readers)
         if many_to_many:
             details += _m2m_details(row, before, linked)
         unchanged = row.history_type == "~" and not details and not row.history_change_reason
@@ -322,7 +329,8 @@ def record(historical_model, rows: Iterable, *, new: bool = False) -> None:
                     "action": row.history_type,
                     "at": row.history_date,
                     "user_id": row.history_user_id,
-                    "user_name": user_name(row.history_user)[:300],
+                    "user_name": users.get(row.history_user_id)
+                    or users.setdefault(row.history_user_id, user_name(row.history_user)[:300]),
                     "subject": kind.subject(row)[:500],
                     "person": _name(person)[:200],
                     "owner_type": kind.owner[0] if kind.owner else "",
