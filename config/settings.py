@@ -129,6 +129,9 @@ TEMPLATES = [
     },
 ]
 
+# The same markup as Django's renderer; <input> widgets written in Python (core/renderers.py).
+FORM_RENDERER = "core.renderers.InputsInPython"
+
 # Database: DATABASE_URL, or a SQLite file in the project directory.
 DATABASES = {
     "default": dj_database_url.parse(

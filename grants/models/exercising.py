@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from .. import rules
+from ..rules import Period
 from .exercise import Exercise, PaymentMethod
 from .ledger import GrantLedger
 from .market import RegistrationPeriod, StockPrice
@@ -43,11 +45,14 @@ class GrantExercises(GrantLedger):
                 room, limited_by = later, day
         return max(0, room), limited_by
 
-    def _date_refusal(self, on: date) -> ValidationError | None:
+    def _date_refusal(
+        self, on: date, periods: list[Period] | None = None
+    ) -> ValidationError | None:
         """Rules 2 and 3 of an exercise: why nothing at all can be exercised on `on` (before
         the grant, after the deadline, not registered), or None. Before all of them: an
         option the committee has not yet approved is not validly granted, so nothing of it
-        can be exercised (README, "Roles")."""
+        can be exercised (README, "Roles"). A caller that has already read the
+        registration `periods` passes them, so the page asks for them once."""
         if self.approved_at is None:
             return ValidationError(
                 "Not approved: the compensation committee has not yet approved the board's "
@@ -61,14 +66,16 @@ class GrantExercises(GrantLedger):
                 f"cannot be exercised on {on:%Y-%m-%d}.",
                 code="before_grant",
             )
-        deadline = self.deadline_explained()
+        if periods is None:
+            periods = RegistrationPeriod.objects.periods()
+        deadline = self.deadline_explained(periods)
         if on > deadline.day:
             return ValidationError(
                 f"After the deadline: the last day to exercise this option was "
                 f"{deadline.day:%Y-%m-%d} ({deadline.paragraph}).",
                 code="after_deadline",
             )
-        if not RegistrationPeriod.objects.covering(on).exists():
+        if not rules.is_registered(on, periods):
             return ValidationError(
                 f"Not registered: on {on:%Y-%m-%d} the shares are not registered under the "
                 f"Securities Act and no exemption is recorded, so nothing is exercisable "
@@ -77,11 +84,11 @@ class GrantExercises(GrantLedger):
             )
         return None
 
-    def most_to_record(self, on: date) -> tuple[int, str]:
+    def most_to_record(self, on: date, periods: list[Period] | None = None) -> tuple[int, str]:
         """The most shares an exercise dated `on` could be recorded for now (every rule
         but the minimum and the payment), and why, when something limits it: the same
         rules check_exercise() applies."""
-        refusal = self._date_refusal(on)
+        refusal = self._date_refusal(on, periods)
         if refusal is not None:
             return 0, str(refusal.message)  # a str already: _date_refusal() formats it
         room, limited_by = self.exercise_room(on)

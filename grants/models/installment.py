@@ -3,12 +3,13 @@ from datetime import date
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
 
 from .award_vesting import AwardVesting
+from .market import StockPrice
 
 
 def installment_problems(
@@ -96,6 +97,16 @@ class AwardInstallmentQuerySet(models.QuerySet):
             .exclude(Exists(confirmed))
             .select_related("award__recipient", "award__plan")
             .order_by("vest_date", "award__recipient__name", "pk")
+        )
+
+    def with_price_used(self) -> "AwardInstallmentQuerySet":
+        """Annotate `price_date` and `price_used`: the closing price on the vest date, or
+        the latest recorded before it (None when there is none), looked up in SQL for the
+        rows asked for rather than by reading the whole price history."""
+        latest = StockPrice.objects.filter(date__lte=OuterRef("vest_date")).order_by("-date")
+        return self.annotate(
+            price_date=Subquery(latest.values("date")[:1]),
+            price_used=Subquery(latest.values("price")[:1]),
         )
 
 

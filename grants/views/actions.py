@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from core import submissions
 from core.access import get_object_for_user
 
 from ..forms import REFUSAL_FIELDS, ExerciseRequestForm, TerminationForm
-from ..models import OptionGrant, RegistrationPeriod, StockAward
+from ..models import Exercise, OptionGrant, RegistrationPeriod, StockAward, VestingInstallment
 from ..models.service import record_end_of_service
 
 
@@ -29,13 +30,17 @@ def safe_date(value: str | None):
 def exercise_terms(grant: OptionGrant, on) -> dict:
     """What the exercise form shows for a date: all from the grant's own methods. The
     most that can be recorded on the date is what check_exercise allows (rule 4), which
-    exercises dated later can reduce below the shares exercisable on that day."""
-    most, why = grant.most_to_record(on)
+    exercises dated later can reduce below the shares exercisable on that day. The grant
+    comes with its installments and exercises prefetched (exercise_grants()), and the
+    registration periods are read here once, so the page asks the same few queries
+    whichever rule decides the answer."""
+    periods = RegistrationPeriod.objects.periods()
+    most, why = grant.most_to_record(on, periods)
     claimed = grant.claimed_installment_dates()
     return {
         "date": on.isoformat(),
         "exercisable": most,
-        "exercisable_on_day": grant.exercisable_shares(on),
+        "exercisable_on_day": grant.exercisable_shares(on, periods),
         "why": why,
         "outstanding": grant.outstanding_shares(),
         "minimum": grant.minimum_exercise_shares,
@@ -51,11 +56,20 @@ def exercise_terms(grant: OptionGrant, on) -> dict:
     }
 
 
+def exercise_grants() -> QuerySet[OptionGrant]:
+    """Grants with what exercise_terms() reads: the optionee (termination, deadline), the
+    installments and every exercise (the reversed ones are skipped in Python)."""
+    return OptionGrant.objects.select_related("optionee", "plan").prefetch_related(
+        Prefetch("installments", VestingInstallment.objects.order_by()),
+        Prefetch("exercises", Exercise.objects.order_by()),
+    )
+
+
 @permission_required("grants.add_exercise", raise_exception=True)
 def record_exercise(request, pk: int):
     grant = get_object_for_user(
         request.user,
-        OptionGrant.objects.select_related("optionee", "plan"),
+        exercise_grants(),
         "grants.add_exercise",
         pk=pk,
     )
@@ -98,7 +112,7 @@ def exercise_terms_json(request, pk: int):
     """Exercisable shares and the minimum for a date, for the exercise form's live hints."""
     grant = get_object_for_user(
         request.user,
-        OptionGrant.objects.select_related("optionee"),
+        exercise_grants(),
         "grants.view_optiongrant",
         pk=pk,
     )

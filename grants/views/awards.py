@@ -219,14 +219,17 @@ def prices_on_or_before(days: list[date]):
 
 def vesting_rows(installments) -> list[dict]:
     """What each vesting's form shows: the shares withheld proposed (withholding_for), the
-    price used and its date, the value (gross shares x price) and the net shares."""
-    installments = list(installments)
-    price_on = prices_on_or_before([i.vest_date for i in installments])
+    price used and its date (annotated by with_price_used()), the value (gross shares x
+    price) and the net shares."""
     rows = []
     for installment in installments:
         award = installment.award
         withheld = award.withholding_for(installment.shares)
-        price = price_on(installment.vest_date)
+        price = (
+            None
+            if installment.price_date is None
+            else (installment.price_date, installment.price_used)
+        )
         rows.append(
             {
                 "installment": installment,
@@ -255,7 +258,7 @@ def vestings_to_confirm(request):
     if request.method == "POST":
         return confirm_vesting(request)
     today = timezone.localdate()
-    pending = AwardInstallment.objects.awaiting_confirmation(today)
+    pending = AwardInstallment.objects.awaiting_confirmation(today).with_price_used()
     award_pk = request.GET.get("award", "")
     if award_pk.isascii() and award_pk.isdigit() and len(award_pk) < 12:
         pending = pending.filter(award_id=int(award_pk))
@@ -270,6 +273,8 @@ def vestings_to_confirm(request):
             "page": page,
             "rows": vesting_rows(page.object_list),
             "award_pk": award_pk,
+            # Asked once for the page, not once a row.
+            "can_confirm": request.user.has_perm("grants.add_awardvesting"),
         },
     )
 
