@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, Window
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
@@ -144,13 +144,13 @@ def home(request):
         context["closing_30"] = [g for g in closing if g.deadline_as_of <= month]
         context["closing_90"] = [g for g in closing if g.deadline_as_of > month]
     if user.has_perm("grants.view_awardvesting"):
-        # The first few with the count of all, in one query.
-        pending = list(
-            AwardInstallment.objects.awaiting_confirmation(today).annotate(
-                total=Window(Count("pk"))
-            )[:VESTINGS_SHOWN]
+        # The first few, and the count of all in a query of its own: counting in the same
+        # query (a window) sorted every vesting awaiting confirmation to find the first few.
+        waiting = AwardInstallment.objects.awaiting_confirmation(today)
+        pending = list(waiting[:VESTINGS_SHOWN])
+        context["vestings_count"] = (
+            waiting.order_by().count() if len(pending) == VESTINGS_SHOWN else len(pending)
         )
-        context["vestings_count"] = pending[0].total if pending else 0
         context["vestings_to_confirm"] = pending
     if user.has_perm("grants.view_stockaward"):
         due, waiting = award_reminders(today, approvals=user.has_perm("grants.approve_stockaward"))
