@@ -20,7 +20,6 @@ from grants.models import (
     StockAward,
     StockPrice,
     current_fair_value,
-    not_valued_reason,
     not_valued_reasons,
 )
 from grants.templatetags.valuation import format_rate
@@ -188,15 +187,10 @@ def yearly_figures(
 NOT_VALUED_YET = "not valued: not valued yet (value it on the grant's page)"
 
 
-def not_valued_text(grant: OptionGrant) -> str:
-    """Why the grant has no current grant-date fair value, e.g. "not valued: no volatility
-    for 2005" (a few queries: for the few grants of the named officers that need it)."""
-    return not_valued_reason(grant) or NOT_VALUED_YET
-
-
 def not_valued_texts(grant_ids: list[int]) -> dict[int, str]:
-    """not_valued_text() of each grant, by id, in a fixed number of queries whatever the
-    number of grants (grants.models.not_valued_reasons)."""
+    """Why each grant has no current grant-date fair value, by id, e.g. "not valued: no
+    volatility for 2005": at most three queries whatever the number of grants
+    (grants.models.not_valued_reasons), where asking grant by grant cost four each."""
     if not grant_ids:
         return {}
     reasons = not_valued_reasons(OptionGrant.objects.filter(pk__in=grant_ids))

@@ -383,10 +383,9 @@ def not_valued_reasons(grants: "models.QuerySet[OptionGrant]") -> dict[int, str]
         return {}
     years = {fiscal.year_of(grant.grant_date) for grant in found}
     defaults = {
-        d.fiscal_year: d
-        for d in ValuationDefaults.objects.approved().filter(fiscal_year__in=years)
+        d.fiscal_year: d for d in ValuationDefaults.objects.approved().filter(fiscal_year__in=years)
     }
-    to_plan = [grant for grant in found if not grant.ever_valued]  # type: ignore[attr-defined]
+    to_plan = [grant for grant in found if not grant.ever_valued]
     # Only the simplified method reads the installments: the grant's own choice, or the
     # year's defaults without an expected term for a grant without its own.
     simplified = [
@@ -400,10 +399,8 @@ def not_valued_reasons(grants: "models.QuerySet[OptionGrant]") -> dict[int, str]
         )
     ]
     prefetch_related_objects(simplified, "installments")
-    reasons = {grant.pk: TERMS_CHANGED for grant in found if grant.ever_valued}  # type: ignore[attr-defined]
+    reasons = {grant.pk: TERMS_CHANGED for grant in found if grant.ever_valued}
     for grant in to_plan:
         year_defaults = defaults.get(fiscal.year_of(grant.grant_date))
-        reasons[grant.pk] = plan_valuation(
-            grant, year_defaults, grant.closing  # type: ignore[attr-defined]
-        ).problem
+        reasons[grant.pk] = plan_valuation(grant, year_defaults, grant.closing).problem
     return reasons
