@@ -8,7 +8,7 @@ no figures. A proxy's footnote to the option awards column is written from it.""
 from collections.abc import Iterator
 
 from core import fiscal
-from grants.models import GrantValuation, OptionGrant, current_fair_value, not_valued_reason
+from grants.models import GrantValuation, OptionGrant, current_fair_value, not_valued_reasons
 from grants.templatetags.valuation import format_per_option, format_rate
 
 from . import forms
@@ -100,8 +100,20 @@ class FairValueAssumptions(Report):
             self._valuations = GrantValuation.objects.select_related("defaults").in_bulk(ids)
         return self._valuations
 
+    def not_valued(self) -> dict[int, str]:
+        """Why each grant without a current valuation is not valued, by grant id: a fixed
+        number of queries however many there are (not one per grant)."""
+        if not hasattr(self, "_not_valued"):
+            valuations = self.valuations()
+            ids = [grant.pk for grant, found in self.grants() if valuations.get(found or 0) is None]
+            self._not_valued = (
+                not_valued_reasons(OptionGrant.objects.filter(pk__in=ids)) if ids else {}
+            )
+        return self._not_valued
+
     def rows(self) -> Iterator[dict]:
         valuations = self.valuations()
+        not_valued = self.not_valued()
         for grant, valuation_id in self.grants():
             row = {
                 "name": grant.optionee.name,
@@ -113,7 +125,7 @@ class FairValueAssumptions(Report):
             valuation = valuations.get(valuation_id) if valuation_id else None
             if valuation is None:
                 # Why it is not valued, and no figure: never $0.
-                yield {**row, "source": not_valued_reason(grant) or "not valued"}
+                yield {**row, "source": not_valued.get(grant.pk) or "not valued"}
                 continue
             yield {
                 **row,

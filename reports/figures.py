@@ -20,7 +20,7 @@ from grants.models import (
     StockAward,
     StockPrice,
     current_fair_value,
-    not_valued_reason,
+    not_valued_reasons,
 )
 from grants.templatetags.valuation import format_rate
 
@@ -183,20 +183,27 @@ def yearly_figures(
     return figures
 
 
-def not_valued_text(grant: OptionGrant) -> str:
-    """Why the grant has no current grant-date fair value, e.g. "not valued: no volatility
-    for 2005" (a few queries: for the few grants of the named officers that need it)."""
-    return not_valued_reason(grant) or "not valued: not valued yet (value it on the grant's page)"
+# Where nothing stops valuing the grant now: it has simply not been valued.
+NOT_VALUED_YET = "not valued: not valued yet (value it on the grant's page)"
+
+
+def not_valued_texts(grant_ids: list[int]) -> dict[int, str]:
+    """Why each grant has no current grant-date fair value, by id, e.g. "not valued: no
+    volatility for 2005": at most three queries whatever the number of grants
+    (grants.models.not_valued_reasons), where asking grant by grant cost four each."""
+    if not grant_ids:
+        return {}
+    reasons = not_valued_reasons(OptionGrant.objects.filter(pk__in=grant_ids))
+    return {pk: reason or NOT_VALUED_YET for pk, reason in reasons.items()}
 
 
 def grant_notes(entries: list[tuple[str, GrantValue]]) -> list[str]:
     """For each (holder's name, grant) pair, the grant's fair value with every input it used,
-    or why it is not valued. Two queries (the valuations, the grants not valued), and what
-    not_valued_text() reads for each grant not valued."""
+    or why it is not valued. At most four queries whatever the number of grants: the
+    valuations, and not_valued_texts() of the grants not valued."""
     ids = [entry.valuation_id for _, entry in entries if entry.valuation_id is not None]
     found = GrantValuation.objects.select_related("defaults").in_bulk(ids) if ids else {}
-    missing = [entry.grant_id for _, entry in entries if entry.valuation_id is None]
-    unvalued = OptionGrant.objects.select_related("optionee").in_bulk(missing) if missing else {}
+    unvalued = not_valued_texts([e.grant_id for _, e in entries if e.valuation_id is None])
     notes = []
     for name, entry in entries:
         head = (
@@ -205,7 +212,7 @@ def grant_notes(entries: list[tuple[str, GrantValue]]) -> list[str]:
         )
         valuation = found.get(entry.valuation_id or 0)
         if valuation is None:
-            notes.append(f"{head}: {not_valued_text(unvalued[entry.grant_id])}.")
+            notes.append(f"{head}: {unvalued[entry.grant_id]}.")
         else:
             notes.append(f"{head}: {valuation_text(valuation)}.")
     return notes

@@ -16,7 +16,7 @@ from .figures import (
     GrantValue,
     closing_on_grant_date,
     grant_notes,
-    not_valued_text,
+    not_valued_texts,
     stock_award_value,
 )
 from .item402_f import OPTION
@@ -125,6 +125,9 @@ class PlanBasedAwards(Report):
         awards = self.awards()
         rank = self.rank()
         rows = []
+        unvalued = not_valued_texts(
+            [grant.pk for grant, entry, _ in self.grants() if entry.value is None]
+        )
         for grant, entry, closing in self.grants():
             below = closing is not None and grant.exercise_price < closing
             row = {
@@ -134,7 +137,7 @@ class PlanBasedAwards(Report):
                 "shares": grant.shares,
                 "exercise_price": grant.exercise_price,
                 "closing_price": closing if below else None,
-                "fair_value": not_valued_text(grant) if entry.value is None else entry.value,
+                "fair_value": unvalued[grant.pk] if entry.value is None else entry.value,
                 "_order": (rank[grant.optionee_id], grant.grant_date, 0),
             }
             if awards:

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F, Value
+
 from compensation.models import Person
 from core import fiscal
 from core.templatetags.money import format_price
@@ -19,7 +21,7 @@ from grants.models import (
     StockPrice,
     VestingInstallment,
 )
-from grants.rules import DeadlineRule
+from grants.rules import DeadlineRule, Period
 
 from . import forms
 from .base import DATE, MONEY, NOT_VALUED, PRICE, SHARES, TEXT, Column, Report
@@ -27,6 +29,7 @@ from .neo import NamedOfficers
 
 # The kind of an option row, where the table also lists stock awards ("RSA", "RSU").
 OPTION = "Option"
+AWARD = "Award"  # an award's installment, beside an option's, in vesting_after()
 # Why service ended, as the deadline footnote says it.
 ENDED_BY: dict[str, str] = {
     Person.TerminationReason.OTHER: " (for a reason other than disability or death)",
@@ -96,9 +99,9 @@ class OutstandingEquityAwards(Report):
         as_of = self.params["as_of"]
         return (
             OptionGrant.objects.filter(optionee__in=self.officers())
-            .outstanding(as_of)
+            .outstanding(as_of, self.periods())
             .select_related("optionee")
-            .with_vesting_totals(as_of)
+            .with_vesting_totals(as_of, self.periods())
             .order_by("optionee__name", "grant_date", "pk")
         )
 
@@ -116,36 +119,46 @@ class OutstandingEquityAwards(Report):
             )
         return self._awards
 
-    def vesting_after(self, grants: list[OptionGrant]) -> dict[int, list[tuple[date, int]]]:
-        """(vest date, shares) of the installments after the fiscal year-end, per grant, for
-        the grants with unvested shares: one query of plain tuples (a prefetch built a
-        model instance for every installment of every grant, about two thirds of the
-        page's time)."""
-        after: dict[int, list[tuple[date, int]]] = defaultdict(list)
-        installments = VestingInstallment.objects.filter(
-            grant__in=[grant.pk for grant in grants if grant.unvested],
-            vest_date__gt=self.params["as_of"],
-        )
-        for grant_id, vest_date, shares in installments.order_by("vest_date").values_list(
-            "grant_id", "vest_date", "shares"
-        ):
-            after[grant_id].append((vest_date, shares))
-        return after
+    def periods(self) -> list[Period]:
+        """The registration periods, read once: the grants' deadlines as of the year-end
+        and the deadline footnotes both need them."""
+        if not hasattr(self, "_periods"):
+            self._periods = RegistrationPeriod.objects.periods()
+        return self._periods
 
-    def award_vesting_after(self, awards: list[StockAward]) -> dict[int, list[tuple[date, int]]]:
-        """As vesting_after(), for the awards (each listed award has shares not vested, and
-        no end of service known at the year-end: one would have forfeited them)."""
-        after: dict[int, list[tuple[date, int]]] = defaultdict(list)
-        if not awards:
-            return after
-        installments = AwardInstallment.objects.filter(
-            award__in=[award.pk for award in awards], vest_date__gt=self.params["as_of"]
+    def vesting_after(
+        self, grants: list[OptionGrant], awards: list[StockAward]
+    ) -> tuple[dict[int, list[tuple[date, int]]], dict[int, list[tuple[date, int]]]]:
+        """(vest date, shares) of the installments after the fiscal year-end, per grant
+        with unvested shares and per award listed (each has shares not vested, and no end
+        of service known at the year-end: one would have forfeited them). One query of
+        plain tuples for both (a prefetch built a model instance for every installment of
+        every grant, about two thirds of the page's time)."""
+        as_of = self.params["as_of"]
+        options: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        stock: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        fields = ("kind", "owner", "vest_date", "shares")
+        installments = (
+            VestingInstallment.objects.filter(
+                grant__in=[grant.pk for grant in grants if grant.unvested], vest_date__gt=as_of
+            )
+            .annotate(kind=Value(OPTION), owner=F("grant_id"))
+            .values_list(*fields)
+            .order_by()
         )
-        for award_id, vest_date, shares in installments.order_by("vest_date").values_list(
-            "award_id", "vest_date", "shares"
-        ):
-            after[award_id].append((vest_date, shares))
-        return after
+        if awards:
+            installments = installments.union(
+                AwardInstallment.objects.filter(
+                    award__in=[award.pk for award in awards], vest_date__gt=as_of
+                )
+                .annotate(kind=Value(AWARD), owner=F("award_id"))
+                .values_list(*fields)
+                .order_by(),
+                all=True,
+            )
+        for kind, owner, vest_date, shares in installments.order_by("vest_date"):
+            (options if kind == OPTION else stock)[owner].append((vest_date, shares))
+        return options, stock
 
     def _note(self, text: str) -> str:
         self._notes.append(f"({len(self._notes) + 1}) {text}")
@@ -197,9 +210,7 @@ class OutstandingEquityAwards(Report):
     def deadline(self, grant: OptionGrant, ended: date) -> tuple[date, str]:
         """The exercise deadline as known at the year-end of a grant whose holder's service
         ended on or before it, and the marker of the footnote that says why."""
-        if not hasattr(self, "_periods"):
-            self._periods = RegistrationPeriod.objects.periods()
-        deadline = grant.deadline_on(self.params["as_of"], self._periods)
+        deadline = grant.deadline_on(self.params["as_of"], self.periods())
         reason = ENDED_BY.get(grant.optionee.termination_reason, "")
         if deadline.rule == DeadlineRule.EXPIRATION:
             why = f"its expiration date ({deadline.paragraph})"
@@ -237,15 +248,13 @@ class OutstandingEquityAwards(Report):
         self._price_note = ""
         grants = list(self.grants())  # the named officers' grants: a few dozen
         awards = self.awards()
-        vesting_after = self.vesting_after(grants)
+        vesting_after, award_vesting_after = self.vesting_after(grants, awards)
         rank = {person_id: n for n, person_id in enumerate(self.officers())}
         entries: list[tuple[int, date, int, OptionGrant | StockAward]] = [
             (rank[grant.optionee_id], grant.grant_date, 0, grant) for grant in grants
         ]
         closing = None
-        award_vesting_after: dict[int, list[tuple[date, int]]] = {}
         if awards:
-            award_vesting_after = self.award_vesting_after(awards)
             found = StockPrice.on_or_before(self.params["as_of"])
             closing = None if found is None else found[1]
             self._price_note = self.price_note(found)

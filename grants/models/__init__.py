@@ -14,6 +14,7 @@ from .valuation import (
     current_fair_value,
     current_valuation,
     not_valued_reason,
+    not_valued_reasons,
     plan_valuation,
     value_grant,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "current_fair_value",
     "current_valuation",
     "not_valued_reason",
+    "not_valued_reasons",
     "plan_valuation",
     "value_grant",
 ]

@@ -87,14 +87,17 @@ def shares_total(queryset: models.QuerySet, by: str = "grant") -> Coalesce:
 
 
 class OptionGrantQuerySet(models.QuerySet):
-    def outstanding(self, on: date | None = None) -> "OptionGrantQuerySet":
+    def outstanding(
+        self, on: date | None = None, periods: list[Period] | None = None
+    ) -> "OptionGrantQuerySet":
         """Grants made by `on` (default: today) whose exercise deadline as of `on` has not
-        passed, with `deadline_as_of` annotated."""
+        passed, with `deadline_as_of` annotated. `periods` (the registration periods) may be
+        passed in by a caller that has read them already, to spare the query."""
         on = on or timezone.localdate()
         # deadline_as_of is never after the expiration date: the plain filter goes first.
         return (
             self.filter(grant_date__lte=on, expiration_date__gte=on)
-            .with_deadline_as_of(on)
+            .with_deadline_as_of(on, periods)
             .filter(deadline_as_of__gte=on)
         )
 
@@ -124,14 +127,17 @@ class OptionGrantQuerySet(models.QuerySet):
             deadline_as_of=Case(*whens, default=F("deadline"), output_field=DateField())
         )
 
-    def with_vesting_totals(self, on: date) -> "OptionGrantQuerySet":
+    def with_vesting_totals(
+        self, on: date, periods: list[Period] | None = None
+    ) -> "OptionGrantQuerySet":
         """Annotate vested, unvested, forfeited, exercised and exercisable shares and
         `deadline_as_of` as of `on`, in SQL, with the same meaning as the per-grant methods of
         the same names. Only facts dated on or before `on` count (DOMAIN.md §3): a
         termination after `on` forfeits nothing yet, and a grant made after `on` has no
-        shares yet."""
+        shares yet. `periods` as for outstanding()."""
         on_value = Value(on, output_field=DateField())
-        periods = RegistrationPeriod.objects.periods()
+        if periods is None:
+            periods = RegistrationPeriod.objects.periods()
         registered = rules.is_registered(on, periods)
         installments = VestingInstallment.objects.filter(grant=OuterRef("pk"))
         terminated_by_then = Q(optionee__terminated_on__lte=on)
