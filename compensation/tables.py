@@ -76,7 +76,7 @@ class RosterTable(PythonRowsTable):
     def render_name(self, record):
         return format_html(
             '<a href="{}">{}</a> {}',
-            record.person.get_absolute_url(),
+            self.urls["person"](record.person_id),  # Person.get_absolute_url()
             record.person.name,
             record.footnote_markers,
         )
@@ -134,7 +134,7 @@ class RosterTable(PythonRowsTable):
     def urls(self) -> dict[str, Callable[[int], str]]:
         return {
             name: pk_url(f"compensation:{name}")
-            for name in ("approve", "approve-bonus", "record-add", "record-edit")
+            for name in ("person", "approve", "approve-bonus", "record-add", "record-edit")
         }
 
     @cached_property

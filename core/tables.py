@@ -38,9 +38,13 @@ class EditLinkColumn(tables.Column):
         self.url_name, self.permission = url_name, permission
 
     def render(self, record, table):
-        if not table.request.user.has_perm(self.permission):
-            return ""
-        return format_html('<a href="{}">Edit</a>', reverse(self.url_name, args=[record.pk]))
+        # The permission and the URL are looked up once per table (a page), not per row.
+        key = f"_edit_url_{self.url_name}"
+        if key not in vars(table):
+            allowed = table.request.user.has_perm(self.permission)
+            setattr(table, key, pk_url(self.url_name) if allowed else None)
+        url = getattr(table, key)
+        return format_html('<a href="{}">Edit</a>', url(record.pk)) if url else ""
 
 
 def pk_url(name: str) -> Callable[[int], str]:
