@@ -1,7 +1,12 @@
+from collections.abc import Callable
+from functools import cached_property
+
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from core.tables import PythonRowsTable, pk_url
 from core.templatetags.money import (
     NOT_AWARDED,
     format_money,
@@ -27,7 +32,7 @@ def order_amount(name: str):
     return order
 
 
-class RosterTable(tables.Table):
+class RosterTable(PythonRowsTable):
     """The officers' roster for a fiscal year, laid out as the compensation exhibit."""
 
     name = tables.Column(accessor="person__name", verbose_name="Name", order_by="person__name")
@@ -38,10 +43,12 @@ class RosterTable(tables.Table):
     # empty_values=(): an empty bonus is "n/a", so the renderer must see it.
     year_bonus = tables.Column(verbose_name="Bonus", attrs=NUMBER, empty_values=())
     status = tables.Column()
-    actions = tables.TemplateColumn(
-        template_name="compensation/_roster_actions.html",
+    # empty_values=(): every row has its actions, whatever the record's pk.
+    actions = tables.Column(
+        accessor="pk",
         verbose_name="",
         orderable=False,
+        empty_values=(),
         attrs={"td": {"class": "d-print-none text-end"}, "th": {"class": "d-print-none"}},
     )
 
@@ -60,6 +67,7 @@ class RosterTable(tables.Table):
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "No officer records for this fiscal year."
+        template_name = "django_tables2/python_rows.html"
 
     def __init__(self, *args, bonus_year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +76,7 @@ class RosterTable(tables.Table):
     def render_name(self, record):
         return format_html(
             '<a href="{}">{}</a> {}',
-            record.person.get_absolute_url(),
+            self.urls["person"](record.person_id),  # Person.get_absolute_url()
             record.person.name,
             record.footnote_markers,
         )
@@ -121,3 +129,64 @@ class RosterTable(tables.Table):
                 record.year_bonus_returned,
             )
         return html
+
+    @cached_property
+    def urls(self) -> dict[str, Callable[[int], str]]:
+        return {
+            name: pk_url(f"compensation:{name}")
+            for name in ("person", "approve", "approve-bonus", "record-add", "record-edit")
+        }
+
+    @cached_property
+    def allowed(self) -> dict[str, bool]:
+        """The user's permissions the actions depend on, read once per page."""
+        user = self.request.user
+        return {
+            action: user.has_perm(f"compensation.{action}_officeryear")
+            for action in ("approve", "add", "change")
+        }
+
+    def render_actions(self, record) -> SafeString:
+        """Approve the salary or the shown bonus where proposed, propose next year, edit:
+        each for the users allowed to."""
+        allowed, urls, links = self.allowed, self.urls, []
+        if allowed["approve"]:
+            approvals = []
+            if record.status == OfficerYear.Status.PROPOSED:
+                approvals.append(
+                    format_html(
+                        '<a class="btn btn-sm btn-outline-success" href="{}">Approve salary</a>',
+                        urls["approve"](record.pk),
+                    )
+                )
+            if record.year_bonus_status == OfficerYear.BonusStatus.PROPOSED:
+                approvals.append(
+                    format_html(
+                        '<a class="btn btn-sm btn-outline-success" href="{}">Approve bonus</a>',
+                        urls["approve-bonus"](record.year_bonus_record),
+                    )
+                )
+            links.append(
+                format_html(
+                    '<div class="d-flex flex-wrap gap-1 justify-content-end">{}</div>',
+                    mark_safe("".join(approvals)),
+                )
+            )
+        if allowed["add"]:
+            next_year = record.fiscal_year + 1
+            links.append(
+                format_html(
+                    '<a class="btn btn-sm btn-outline-primary" href="{}?year={}">Propose {}</a>',
+                    urls["record-add"](record.person_id),
+                    next_year,
+                    next_year,
+                )
+            )
+        if allowed["change"]:
+            links.append(
+                format_html(
+                    '<a class="btn btn-sm btn-outline-secondary" href="{}">Edit</a>',
+                    urls["record-edit"](record.pk),
+                )
+            )
+        return mark_safe("\n".join(links))

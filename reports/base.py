@@ -1,6 +1,7 @@
 """A report: parameters (a form), typed columns, rows and footnotes. The page, the CSV,
 Excel and PDF exports and `manage.py export_report` all read the same definition."""
 
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.money import format_money, format_price, format_shares
 
@@ -26,6 +28,11 @@ class Column:
     def numeric(self) -> bool:
         return self.kind in (SHARES, MONEY, PRICE)
 
+    @property
+    def td(self) -> str:
+        """The opening tag of the column's cells on the page."""
+        return '<td class="text-end text-nowrap">' if self.numeric else "<td>"
+
     def display(self, value) -> str:
         """The value as the page and the PDF print it."""
         if value is None:
@@ -41,6 +48,25 @@ class Column:
         if isinstance(value, date):
             return f"{value:%Y-%m-%d}"
         return str(value)
+
+
+def table_rows(cells: list[list[tuple[Column, str]]]) -> SafeString:
+    """The rows of a report's page, as HTML, with their texts escaped as {{ text }}
+    escapes them. Written here rather than by the template, cell by cell: a page holds
+    up to 1,000 rows of eight cells, and the template engine spent about 50 ms on them (a
+    loop, a lookup and an {% if %} for every cell), more than the query itself."""
+    return mark_safe(
+        "\n  ".join(
+            "<tr>" + "".join(f"{column.td}{_escape(text)}</td>" for column, text in row) + "</tr>"
+            for row in cells
+        )
+    )
+
+
+def _escape(text: str) -> str:
+    # What conditional_escape() does, without its lazy-string wrapper, which was most of
+    # the cost of 8,000 cells: text already marked safe as it is, other text escaped.
+    return text.__html__() if hasattr(text, "__html__") else html.escape(text)
 
 
 class Report:

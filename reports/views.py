@@ -14,6 +14,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
+from .base import table_rows
 from .definitions import REPORTS
 from .exports import TooManyRowsForPdf, csv_lines, file_name, render_pdf, write_xlsx
 from .forms import OcfForm
@@ -78,6 +79,7 @@ def report_page(request, name: str):
     # HOLD, so only the rows shown are read; outside one it materializes every row first.
     with transaction.atomic():
         rows = list(islice(report.rows(), PAGE_ROWS + 1))
+    cells = [[(c, c.display(row.get(c.key))) for c in report.columns] for row in rows[:PAGE_ROWS]]
     context = {
         "truncated": len(rows) > PAGE_ROWS,
         "page_rows": PAGE_ROWS,
@@ -85,9 +87,8 @@ def report_page(request, name: str):
         "report": report,
         "report_class": report_class,
         "columns": report.columns,
-        "cells": [
-            [(c, c.display(row.get(c.key))) for c in report.columns] for row in rows[:PAGE_ROWS]
-        ],
+        "cells": cells,
+        "rows": table_rows(cells),
         "footnotes": report.footnotes(),
         "query": request.GET.urlencode(),
     }

@@ -12,13 +12,13 @@ from django.views.generic.edit import ModelFormMixin
 from django_tables2 import SingleTableView
 
 from core.forms import bounded_number_formfield
-from core.tables import DateColumn, EditLinkColumn
+from core.tables import DateColumn, EditLinkColumn, PythonRowsTable
 from core.templatetags.money import format_price
 
 from ..models import RegistrationPeriod, StockPrice
 
 
-class StockPriceTable(tables.Table):
+class StockPriceTable(PythonRowsTable):
     date = DateColumn()
     price = tables.Column(
         verbose_name="Closing price",
@@ -30,6 +30,7 @@ class StockPriceTable(tables.Table):
         model = StockPrice
         fields = ("date", "price")
         attrs = {"class": "table table-sm"}
+        template_name = "django_tables2/python_rows.html"
 
     def render_price(self, value):
         return format_price(value)
