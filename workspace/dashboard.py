@@ -146,10 +146,10 @@ def home(request):
     if user.has_perm("grants.view_awardvesting"):
         # The first few, and the count of all in a query of its own: counting in the same
         # query (a window) sorted every vesting awaiting confirmation to find the first few.
-        waiting = AwardInstallment.objects.awaiting_confirmation(today)
-        pending = list(waiting[:VESTINGS_SHOWN])
+        unconfirmed = AwardInstallment.objects.awaiting_confirmation(today)
+        pending = list(unconfirmed[:VESTINGS_SHOWN])
         context["vestings_count"] = (
-            waiting.order_by().count() if len(pending) == VESTINGS_SHOWN else len(pending)
+            unconfirmed.order_by().count() if len(pending) == VESTINGS_SHOWN else len(pending)
         )
         context["vestings_to_confirm"] = pending
     if user.has_perm("grants.view_stockaward"):
