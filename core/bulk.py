@@ -9,10 +9,13 @@ as bulk_create() gives them on PostgreSQL, and what refers to them can be writte
 """
 
 from collections.abc import Sequence
+from functools import cache
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 BATCH = 1000
 
@@ -79,13 +82,50 @@ def insert(objs: Sequence[M], batch_size: int = BATCH) -> Sequence[M]:
 
 
 def build(model: type[M], values: dict) -> M:
-    """A new record of `model` from its fields' values by attname (user_id, not user), the
-    others their defaults. Built from positional values, as Django builds a record read
-    from the database: Model(**values) matches each keyword against the model's fields,
-    which for the history and change log of a large import cost as much as writing them."""
-    return model(
-        *[
-            values[f.attname] if f.attname in values else f.get_default()
-            for f in model._meta.concrete_fields
-        ]
-    )
+    """A new record of `model` from its fields' values, each by attname (user_id) or, for a
+    link, by name with the related record (user=...), which the record then holds loaded;
+    the others their defaults. Built from positional values, as Django builds a record
+    read from the database: Model(**values) matches each keyword against the model's
+    fields, which for the history and change log of a large import cost as much as
+    writing them."""
+    unknown = values.keys() - _names(model)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    args: list = []
+    related: list[tuple[Any, models.Model | None]] = []  # (a link, its record)
+    for field in model._meta.concrete_fields:
+        if field.attname in values:
+            args.append(values[field.attname])
+        elif field.is_relation and field.name in values:
+            linked = values[field.name]
+            args.append(None if linked is None else linked.pk)
+            related.append((field, linked))
+        else:
+            args.append(field.get_default())
+    record = _new(model, args)
+    for field, linked in related:
+        field.set_cached_value(record, linked)
+    return record
+
+
+def _new(model: type[M], args: list) -> M:
+    """model(*args), without its __init__ where no receiver listens to its signals: the
+    values go straight into the record, as __init__ would set them (by attname, every
+    concrete field given) but without setting each through its descriptor."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(*args)
+    record = model.__new__(model)
+    record._state = ModelState()
+    record.__dict__.update(zip(_attnames(model), args, strict=True))
+    return record
+
+
+@cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+@cache
+def _names(model) -> frozenset[str]:
+    fields = model._meta.concrete_fields
+    return frozenset(f.attname for f in fields) | frozenset(f.name for f in fields)

@@ -7,6 +7,8 @@ rows it wrote in bulk, so that the change log (workspace/changes.py) indexes eve
 whichever way it was written.
 """
 
+from operator import attrgetter
+
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.manager import HistoryManager
@@ -48,9 +50,11 @@ def create_with_history(objs: list, model, user=None, batch_size: int = BATCH) -
     tracked = history.tracked_fields
     links = [f for f in tracked if f.is_relation]
     by = history._meta.get_field("history_user")
+    names = [f.attname for f in tracked]
+    values = attrgetter(*names)
     rows = []
     for obj in objs:
-        row = build(history, {f.attname: getattr(obj, f.attname) for f in tracked} | common)
+        row = build(history, dict(zip(names, values(obj), strict=True)) | common)
         by.set_cached_value(row, user)
         for field in links:
             if field.is_cached(obj):

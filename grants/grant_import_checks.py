@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from core import fiscal
+from core.bulk import build
 from core.history import create_with_history
 
 from . import fair_value as valuing
@@ -171,15 +172,12 @@ def save_grants(grants: list[NewGrant], by=None) -> None:
     for new in grants:
         new.grant.optionee = new.grant.optionee  # the person saved since: their id
     create_with_history([n.grant for n in grants], OptionGrant, by)
-    create_with_history(
-        [
-            VestingInstallment(grant=new.grant, vest_date=day, shares=shares)
-            for new in grants
-            for day, shares in new.installments
-        ],
-        VestingInstallment,
-        by,
-    )
+    installments = [
+        build(VestingInstallment, {"grant": new.grant, "vest_date": day, "shares": shares})
+        for new in grants
+        for day, shares in new.installments
+    ]
+    create_with_history(installments, VestingInstallment, by)
 
 
 def prefetch_installments(new: NewGrant) -> None:
@@ -222,19 +220,19 @@ def value_grants(grants: list[NewGrant], prices: dict[date, Decimal], by=None) -
         fields = planned[terms]
         if fields is None:
             continue
-        valuations.append(
-            GrantValuation(
-                grant=grant,
-                valued_by=by,
-                grant_date=grant.grant_date,
-                shares=grant.shares,
-                exercise_price=grant.exercise_price,
-                expiration_date=grant.expiration_date,
-                **{
-                    **fields,
-                    "fair_value": valuing.aggregate(fields["value_per_option"], grant.shares),
-                },
-            )
+        valuation = build(
+            GrantValuation,
+            {
+                **fields,
+                "grant": grant,
+                "valued_by": by,
+                "grant_date": grant.grant_date,
+                "shares": grant.shares,
+                "exercise_price": grant.exercise_price,
+                "expiration_date": grant.expiration_date,
+                "fair_value": valuing.aggregate(fields["value_per_option"], grant.shares),
+            },
         )
+        valuations.append(valuation)
     create_with_history(valuations, GrantValuation, by)
     return len(valuations)

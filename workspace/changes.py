@@ -12,7 +12,7 @@ before the log existed (after `migrate`, and from `manage.py index_history`).
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -184,26 +184,42 @@ def _link_text(field) -> Callable[[Any], str]:
     return text
 
 
-@cache
 def _reader(field) -> Callable[[Any], str]:
-    """A field's value, as a person reads it, from a record: worked out once per field, as
-    a change log of a large import formats a few hundred thousand values."""
+    """A field's value, as a person reads it, from a record. Made for one batch of records
+    (record()), it writes each value once: a large import's records repeat most of their
+    values (a grant's date and price on each installment, the plan, the grant itself),
+    and its change log formats a few hundred thousand of them."""
     attname = field.attname
     if field.is_relation:
         linked = _link_text(field)
-        return lambda row: "" if getattr(row, attname) in (None, "") else linked(row)
+        links: dict = {}  # the link's id -> its text
+
+        def read_link(row) -> str:
+            key = getattr(row, attname)
+            if key is None or key == "":
+                return ""
+            if key not in links:
+                links[key] = linked(row)
+            return links[key]
+
+        return read_link
     value_text = _value_text(field)
+    texts: dict = {}  # value -> its text
 
     def read(row) -> str:
         value = getattr(row, attname)
-        return "" if value is None or value == "" else value_text(value)
+        if value is None or value == "":
+            return ""
+        # 1.0 and 1.00 are equal Decimals, written differently.
+        key = str(value) if isinstance(value, Decimal) else value
+        try:
+            if key not in texts:
+                texts[key] = value_text(value)
+            return texts[key]
+        except TypeError:  # a value that cannot be a key
+            return value_text(value)
 
     return read
-
-
-def shown(row, field) -> str:
-    """A field's value as a person reads it."""
-    return _reader(field)(row)
 
 
 def _fields(historical_model) -> list:
