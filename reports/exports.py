@@ -68,6 +68,8 @@ def file_name(report: Report, extension: str) -> str:
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula
 # injection); a leading apostrophe makes it plain text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The kinds of column whose numbers plain() writes in a format of their own.
+NUMBER_FORMATS = frozenset((PERCENT, PER_OPTION, PRICE))
 
 
 def neutralize(value):
@@ -80,6 +82,14 @@ def plain(value, kind: str = ""):
     """A cell for CSV: numbers and dates as such, text neutralized. A price has two
     decimals at least and more as recorded (2.9900 is "2.99", 2.9875 "2.9875", 3 "3.00");
     a value per option four; a rate its percentage ("35.00%")."""
+    # The common cells first, by exact type: a full export writes millions of them.
+    cls = type(value)
+    if cls is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if cls is int and kind not in NUMBER_FORMATS:
+        return value
+    if cls is date:
+        return value.isoformat()
     if value is None:
         return ""
     if isinstance(value, date):
@@ -114,8 +124,9 @@ def csv_lines(report: Report, rows: Iterable[dict] | None = None) -> Iterator[st
     writer = csv.writer(_Echo())
     columns = report.columns
     yield writer.writerow([c.label for c in columns])
+    cells = [(c.key, c.kind) for c in columns]
     for row in report.rows() if rows is None else rows:
-        yield writer.writerow([plain(row.get(c.key), c.kind) for c in columns])
+        yield writer.writerow([plain(row.get(key), kind) for key, kind in cells])
     notes = report.footnotes()
     if notes:
         yield writer.writerow([])
