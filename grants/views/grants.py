@@ -50,23 +50,23 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # A grant exists from its grant date (DOMAIN.md §3).
-        base = (
-            OptionGrant.objects.filter(grant_date__lte=self.as_of)
-            .select_related("optionee", "plan")
-            .with_deadline_as_of(self.as_of)
-        )
+        granted = OptionGrant.objects.filter(grant_date__lte=self.as_of)
         sort = self.request.GET.get("sort", "").lstrip("-")
         status = self.request.GET.get("status")
         self.figures_per_page = False
-        if status in GrantStatus.values:
-            # The filter's own status = X then holds for every row.
-            return base.with_status_of(status, self.as_of)
-        if sort in self.COMPUTED or status:
+        if status in GrantStatus.values or sort in self.COMPUTED or status:
+            base = granted.select_related("optionee", "plan").with_deadline_as_of(self.as_of)
+            if status in GrantStatus.values:
+                # The filter's own status = X then holds for every row.
+                return base.with_status_of(status, self.as_of)
             return self.figures(base)
         # Otherwise page through plain rows and compute the figures for the shown page
-        # only: with OFFSET, PostgreSQL would compute them for every skipped row too.
+        # only: with OFFSET, PostgreSQL would compute them for every skipped row too. The
+        # rows paged through are the grants' own, with no join nor computed column unless
+        # the order needs one, so that the count and the page's ids read the
+        # grant_list_order index alone (the person's join cost 40 ms at 112,000 grants).
         self.figures_per_page = True
-        return base
+        return granted.with_deadline_as_of(self.as_of) if sort == "deadline" else granted
 
     def figures(self, queryset: OptionGrantQuerySet) -> OptionGrantQuerySet:
         return (
@@ -96,10 +96,15 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
             if plan.isascii() and plan.isdigit() and len(plan) < 19:
                 awards = awards.filter(plan_id=int(plan))
             context["awards_shown"] = self.AWARDS_SHOWN
+            # The newest picked from the awards' own rows first, then read with the person
+            # and the figures: joined before the LIMIT, PostgreSQL hashed every person (23
+            # ms at 50,000 optionees).
+            newest = awards.order_by("-grant_date", "pk").values("pk")[: self.AWARDS_SHOWN]
             context["awards"] = list(
-                awards.select_related("recipient", "plan")
+                StockAward.objects.filter(pk__in=newest)
+                .select_related("recipient", "plan")
                 .order_by("-grant_date", "pk")
-                .with_vesting_totals(self.as_of)[: self.AWARDS_SHOWN]
+                .with_vesting_totals(self.as_of)
             )
         return context
 

@@ -70,6 +70,25 @@ def test_paging_plain_rows_gives_the_same_page_as_computing_every_row(client_for
     assert names == sorted(names) and len(set(names)) == 60
 
 
+def test_a_deep_page_shows_the_rows_of_the_ordered_list_at_its_place(client_for):
+    RegistrationPeriodFactory()
+    many_grants(90)
+    # Grant dates shared by many grants (ties broken by the key), a few after the date.
+    for grant in OptionGrant.objects.all():
+        grant.grant_date = date(2005, 7, 13 + grant.pk % 4) if grant.pk % 9 else date(2007, 6, 1)
+        grant.save(update_fields=["grant_date"])
+    as_of = date(2007, 3, 1)
+    listed = list(
+        OptionGrant.objects.filter(grant_date__lte=as_of)
+        .order_by("-grant_date", "pk")
+        .values_list("pk", flat=True)
+    )
+    response = client_for(AUDITOR).get("/grants/?as_of=2007-03-01&page=3")
+    page = response.context["table"].page
+    assert page.paginator.count == len(listed) == 80
+    assert [row.pk for row in page.object_list.data] == listed[50:75]
+
+
 def test_sorting_by_a_computed_column_orders_every_row(client_for):
     RegistrationPeriodFactory()
     many_grants(30)
