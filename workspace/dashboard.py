@@ -2,7 +2,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db import connections
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,7 +52,14 @@ class UpcomingVest:
 
 def upcoming_vests(today: date, soon: date, *, awards: bool) -> list[UpcomingVest]:
     """The installments of option grants and (with `awards`) of restricted stock awards
-    and units that vest from today to `soon`, in one query: the first UPCOMING_SHOWN."""
+    and units that vest from today to `soon`, in one query: the first UPCOMING_SHOWN.
+
+    The first few of the whole are among the first few of each part, so where the
+    database allows (PostgreSQL) each part is ordered and cut first: it then reads its
+    installments in vest_date order from the index and stops after the first few dates,
+    where sorting the union joined and sorted every installment of the window (22,000
+    at 50,000 optionees) to show 15."""
+    order = ("vest_date", "holder")
     columns = ("vest_date", "shares", "holder", "record", "kind")
     rows = (
         VestingInstallment.objects.filter(vest_date__range=(today, soon))
@@ -54,8 +73,9 @@ def upcoming_vests(today: date, soon: date, *, awards: bool) -> list[UpcomingVes
         .values_list(*columns)
         .order_by()
     )
+    parts: list[QuerySet] = [rows]
     if awards:
-        rows = rows.union(
+        parts.append(
             # An award exists from its grant date (DOMAIN.md §3).
             AwardInstallment.objects.filter(
                 vest_date__range=(today, soon), award__grant_date__lte=today
@@ -68,8 +88,10 @@ def upcoming_vests(today: date, soon: date, *, awards: bool) -> list[UpcomingVes
             )
             .values_list(*columns)
             .order_by(),
-            all=True,
         )
+        if connections[rows.db].features.supports_slicing_ordering_in_compound:
+            parts = [part.order_by(*order)[:UPCOMING_SHOWN] for part in parts]
+        rows = parts[0].union(*parts[1:], all=True)
     return [
         UpcomingVest(
             vest_date,
@@ -79,9 +101,7 @@ def upcoming_vests(today: date, soon: date, *, awards: bool) -> list[UpcomingVes
             kind,
             "Stock option" if kind == "Option" else AwardType(kind).label,
         )
-        for vest_date, shares, holder, record, kind in rows.order_by("vest_date", "holder")[
-            :UPCOMING_SHOWN
-        ]
+        for vest_date, shares, holder, record, kind in rows.order_by(*order)[:UPCOMING_SHOWN]
     ]
 
 
