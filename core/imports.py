@@ -186,20 +186,22 @@ def _xlsx_rows(upload) -> Generator[list, None, None]:
         yield row[:MAX_COLUMNS]
 
 
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-CELL_REFERENCE = re.compile(r"([A-Z]{1,3})[0-9]{1,7}")
-CELL, ROW, SHARED_STRING, WORKBOOK_VIEW = (
-    f"{SHEET_NS}}}{tag}" for tag in ("c", "row", "si", "workbookView")
-)
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+UNREADABLE = "The Excel file cannot be read."
+# Parts the reader opens, found through the workbook's relationships: each must be one of
+# the XML parts scanned here (a sheet stored under another name would not be).
+READ_PARTS = ("/officeDocument", "/worksheet", "/sharedStrings", "/styles")
 
 
 def check_workbook(upload) -> int:
     """The index of the workbook's active sheet, once the file is found safe to read.
-    Refuse an .xlsx before it is read: when its parts inflate past
-    MAX_UNZIPPED_BYTES (Python's zipfile stops a part at the size its header declares, so
-    the declared sizes are the bound), or when its sheets hold rows past the header and
-    MAX_ROWS or cells past MAX_COLUMNS. The XML streams through in small chunks, so memory
-    stays flat whatever the file declares."""
+    Refuse an .xlsx before it is read: when its parts inflate past MAX_UNZIPPED_BYTES
+    (Python's zipfile stops a part at the size its header declares, so the declared sizes
+    are the bound); when its sheets hold rows past the header and MAX_ROWS or cells past
+    MAX_COLUMNS, by count or by the position a cell or row declares; or when a part the
+    reader opens is not one scanned here. The reader builds a sheet whole, padded to its
+    furthest cell, so this scan is what bounds its memory. The XML streams through in
+    small chunks, so memory stays flat whatever the file declares."""
     active = 0
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -211,7 +213,7 @@ def check_workbook(upload) -> int:
                 )
             for part in parts:
                 if not part.filename.endswith((".xml", ".rels")):
-                    continue
+                    continue  # images, printer settings: the reader does not open them
                 scan = _XmlScan()
                 with archive.open(part) as stream:
                     while chunk := stream.read(64 * 1024):
@@ -221,17 +223,26 @@ def check_workbook(upload) -> int:
     except ValidationError:
         raise
     except Exception:
-        raise ValidationError("The Excel file cannot be read.") from None
+        raise ValidationError(UNREADABLE) from None
     return active
+
+
+def _local(name: str, tag: str) -> bool:
+    """Whether an element's name is `tag` in any namespace (prefixed or not), as the reader
+    takes it: it reads elements by their local names."""
+    return name == tag or name.endswith(":" + tag)
 
 
 class _XmlScan:
     """Counts what a reader would build in memory as an XML part streams past: a sheet's
     rows and the cells of each (by count and by position: one row numbered 1,048,576 is
-    past the limit), and the shared strings (no more than the cells that can use them)."""
+    past the limit, and so is a cell that says it is on that row), and the shared strings
+    (no more than the cells that can use them). Elements are matched by their local names,
+    whatever their namespace (the reader ignores namespaces too), which can only count
+    more than the reader reads."""
 
     def __init__(self):
-        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser = expat.ParserCreate()  # no namespace processing: names as written
         self.parser.StartElementHandler = self.start
         self.parser.StartDoctypeDeclHandler = self.doctype
         self.rows = self.row = self.cells = self.column = self.strings = 0
@@ -242,46 +253,67 @@ class _XmlScan:
 
     def doctype(self, *args) -> None:
         # No part of a workbook has one; an entity declared in it could expand without end.
-        raise ValidationError("The Excel file cannot be read.")
+        raise ValidationError(UNREADABLE)
 
     def start(self, name: str, attrs: dict) -> None:
-        # Called for every element: the cells first, compared whole (no splitting).
-        if name == CELL:
-            self.cells += 1
-            reference = attrs.get("r", "")
-            if "A" <= reference[:1] <= "Z" and reference[1:].isdigit() and reference.isascii():
-                self.column = ord(reference[0]) - ord("A") + 1  # one letter: columns A to Z
-            else:
-                found = CELL_REFERENCE.fullmatch(reference)
-                self.column = _column_number(found[1]) if found else self.column + 1
-            if max(self.cells, self.column) > MAX_COLUMNS:
-                raise ValidationError(
-                    f"The sheet has cells past column {_column_letters(MAX_COLUMNS)}: delete "
-                    f"the columns to the right of the data."
-                )
-        elif name == ROW:
+        # Called for every element: the cells first, the commonest.
+        if name == "c" or name.endswith(":c"):
+            self.cell(attrs.get("r"))
+        elif _local(name, "row"):
             self.rows += 1
-            number = attrs.get("r", "")
-            self.row = (
-                int(number)
-                if number.isascii() and number.isdigit() and len(number) <= 7
-                else self.row + 1
-            )
+            number = attrs.get("r")
+            if number is None:
+                self.row += 1
+            elif number.isascii() and number.isdigit() and len(number) <= 7:
+                self.row = int(number)
+            else:
+                raise ValidationError(UNREADABLE)
             self.cells = self.column = 0
-            if max(self.rows, self.row) > MAX_ROWS + 1:
-                raise ValidationError(
-                    f"The sheet has rows past row {MAX_ROWS + 1:,} (a header and "
-                    f"{MAX_ROWS:,} rows): delete the rows below the data, or import in parts."
-                )
-        elif name == SHARED_STRING:
+            self.check_row(max(self.rows, self.row))
+        elif _local(name, "si"):
             self.strings += 1
             if self.strings > (MAX_ROWS + 1) * MAX_COLUMNS:
                 raise ValidationError(
                     "The Excel file holds more text than its sheets' cells can show."
                 )
-        elif name == WORKBOOK_VIEW:
+        elif _local(name, "workbookView"):
             tab = attrs.get("activeTab", "0")
             self.active = int(tab) if tab.isascii() and tab.isdigit() and len(tab) < 6 else 0
+        elif _local(name, "Relationship"):
+            kind, target = attrs.get("Type", ""), attrs.get("Target", "")
+            external = attrs.get("TargetMode") == "External"
+            if kind.endswith(READ_PARTS) and not external and not target.endswith(".xml"):
+                raise ValidationError(UNREADABLE)
+
+    def cell(self, reference: str | None) -> None:
+        self.cells += 1
+        if reference is None:
+            self.column += 1
+        elif "A" <= reference[:1] <= "Z" and reference[1:].isdigit() and reference.isascii():
+            # One letter, the commonest: columns A to Z.
+            if len(reference) > 8:
+                raise ValidationError(UNREADABLE)
+            self.column = ord(reference[0]) - ord("A") + 1
+            self.check_row(int(reference[1:]))
+        else:
+            found = CELL_REFERENCE.fullmatch(reference)
+            if found is None:
+                raise ValidationError(UNREADABLE)
+            self.column = _column_number(found[1])
+            self.check_row(int(found[2]))
+        if max(self.cells, self.column) > MAX_COLUMNS:
+            raise ValidationError(
+                f"The sheet has cells past column {_column_letters(MAX_COLUMNS)}: delete "
+                f"the columns to the right of the data."
+            )
+
+    @staticmethod
+    def check_row(number: int) -> None:
+        if number > MAX_ROWS + 1:
+            raise ValidationError(
+                f"The sheet has rows past row {MAX_ROWS + 1:,} (a header and "
+                f"{MAX_ROWS:,} rows): delete the rows below the data, or import in parts."
+            )
 
 
 def run_import(

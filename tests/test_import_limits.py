@@ -118,12 +118,50 @@ ENTITIES = (
         (sheet_xml('<row r="2">' + '<c r="A2"/>' * 100_000 + "</row>"), "cells past column Z"),
         # An XML entity, which could expand without end: no part of a workbook has one.
         (ENTITIES.encode(), "The Excel file cannot be read"),
+        # A cell that says it is far down, in a row that does not (the reader places a
+        # cell by its own reference).
+        (sheet_xml('<row r="2"><c r="Z1000000"><v>1</v></c></row>'), "rows past row"),
+        (sheet_xml('<row r="2"><c r="A99999999"><v>1</v></c></row>'), "cannot be read"),
+        (sheet_xml('<row r="99999999"><c><v>1</v></c></row>'), "cannot be read"),
+        # The Strict namespace, or any other: the reader reads elements by local name.
+        (
+            sheet_xml(ROW * (MAX_ROWS + 1)).replace(
+                NS.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+            ),
+            f"rows past row {MAX_ROWS + 1:,}",
+        ),
+        (
+            sheet_xml('<x:row r="2"><x:c r="XFD2"/></x:row>').replace(
+                b"<worksheet ", b'<worksheet xmlns:x="urn:any" '
+            ),
+            "cells past column Z",
+        ),
     ],
 )
 def test_crafted_sheets_are_refused_before_the_reader_opens_them(admin, sheet, message):
     response = post(admin, workbook_with_sheet(sheet))
     assert message in response.content.decode()
     assert response.context["result"] is None
+
+
+def test_a_sheet_stored_under_a_name_the_scan_does_not_read_is_refused(admin):
+    # The workbook's relationships name the sheet's part: a sheet renamed from .xml (to
+    # .bin, say) would reach the reader unscanned.
+    content = workbook_with_sheet(sheet_xml('<row r="2"><c r="XFD1048576"><v>1</v></c></row>'))
+    renamed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            data = source.read(part).replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.bin")
+            name = part.filename.replace("sheet1.xml", "sheet1.bin")
+            target.writestr(name, data)
+    before = saved()
+    response = post(admin, renamed.getvalue())
+    assert "The Excel file cannot be read" in response.content.decode()
+    assert response.context["result"] is None
+    assert saved() == before
 
 
 def test_a_sheet_at_the_limits_is_read_whole():
