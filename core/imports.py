@@ -227,12 +227,6 @@ def check_workbook(upload) -> int:
     return active
 
 
-def _local(name: str, tag: str) -> bool:
-    """Whether an element's name is `tag` in any namespace (prefixed or not), as the reader
-    takes it: it reads elements by their local names."""
-    return name == tag or name.endswith(":" + tag)
-
-
 class _XmlScan:
     """Counts what a reader would build in memory as an XML part streams past: a sheet's
     rows and the cells of each (by count and by position: one row numbered 1,048,576 is
@@ -256,10 +250,13 @@ class _XmlScan:
         raise ValidationError(UNREADABLE)
 
     def start(self, name: str, attrs: dict) -> None:
-        # Called for every element: the cells first, the commonest.
-        if name == "c" or name.endswith(":c"):
+        # Called for every element, most of them a cell's value: a plain name is compared
+        # as it is, a prefixed one ("x:c") by its local name.
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
             self.cell(attrs.get("r"))
-        elif _local(name, "row"):
+        elif name == "row":
             self.rows += 1
             number = attrs.get("r")
             if number is None:
@@ -270,16 +267,16 @@ class _XmlScan:
                 raise ValidationError(UNREADABLE)
             self.cells = self.column = 0
             self.check_row(max(self.rows, self.row))
-        elif _local(name, "si"):
+        elif name == "si":
             self.strings += 1
             if self.strings > (MAX_ROWS + 1) * MAX_COLUMNS:
                 raise ValidationError(
                     "The Excel file holds more text than its sheets' cells can show."
                 )
-        elif _local(name, "workbookView"):
+        elif name == "workbookView":
             tab = attrs.get("activeTab", "0")
             self.active = int(tab) if tab.isascii() and tab.isdigit() and len(tab) < 6 else 0
-        elif _local(name, "Relationship"):
+        elif name == "Relationship":
             kind, target = attrs.get("Type", ""), attrs.get("Target", "")
             external = attrs.get("TargetMode") == "External"
             if kind.endswith(READ_PARTS) and not external and not target.endswith(".xml"):
