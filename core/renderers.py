@@ -12,6 +12,8 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from .tables import escape_cell
+
 # Django's widget templates that are nothing but an include of input.html.
 INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
@@ -60,7 +62,7 @@ def render_input(widget: dict) -> str:
 
 def _text(value) -> str:
     # `{{ value|stringformat:'s' }}`: str(value), escaped unless the value is safe.
-    return conditional_escape(value if hasattr(value, "__html__") else str(value))
+    return escape_cell(value)
 
 
 class InputsInPython(DjangoTemplates):

@@ -94,7 +94,7 @@ class PythonRowsTable(tables.Table):
             or (choices and "__" in column.accessor)
         ):
             return td, lambda row, record: escape_cell(row.get_cell(column.name))
-        value_of = _value_getter(column.accessor, column.name if choices else None)
+        value_of = _value_getter(column.accessor, field.name if choices else None)
         empty, default, table = column.column.empty_values, column.default, self
 
         def write(row, record) -> str:

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
@@ -100,14 +100,9 @@ class AwardInstallmentQuerySet(models.QuerySet):
         )
 
     def with_price_used(self) -> "AwardInstallmentQuerySet":
-        """Annotate `price_date` and `price_used`: the closing price on the vest date, or
-        the latest recorded before it (None when there is none), looked up in SQL for the
-        rows asked for rather than by reading the whole price history."""
-        latest = StockPrice.objects.filter(date__lte=OuterRef("vest_date")).order_by("-date")
-        return self.annotate(
-            price_date=Subquery(latest.values("date")[:1]),
-            price_used=Subquery(latest.values("price")[:1]),
-        )
+        """Annotate `price_date` and `price_amount`: the price used for the vesting
+        (StockPrice.on_or_before() of the vest date)."""
+        return self.annotate(**StockPrice.on_or_before_annotations())
 
 
 class AwardInstallment(models.Model):

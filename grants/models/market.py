@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 
 from core.dates import validate_date_in_range
 from core.history import TrackedHistory
@@ -49,6 +49,17 @@ class StockPrice(models.Model):
         before it, with the date it is from; None when none is recorded by then."""
         found = cls.objects.filter(date__lte=day).order_by("-date").values_list("date", "price")
         return found.first()
+
+    @classmethod
+    def on_or_before_annotations(cls, day: str = "vest_date") -> dict:
+        """on_or_before() of each row's `day` field, as annotations for a queryset:
+        `price_date` and `price_amount` (None when no price is recorded by then), looked up
+        in SQL for the rows asked for rather than by reading the whole price history."""
+        latest = cls.objects.filter(date__lte=OuterRef(day)).order_by("-date")
+        return {
+            "price_date": Subquery(latest.values("date")[:1]),
+            "price_amount": Subquery(latest.values("price")[:1]),
+        }
 
 
 class RegistrationPeriodQuerySet(models.QuerySet):

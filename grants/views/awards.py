@@ -1,10 +1,6 @@
 """Restricted stock awards and units (DOMAIN.md §4): the list and page of an award, a new
 award, the committee's approval, and the vestings awaiting an admin's confirmation."""
 
-from bisect import bisect_right
-from datetime import date
-from decimal import Decimal
-
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -134,19 +130,24 @@ class AwardDetailView(PermissionRequiredMixin, DetailView):
         "recipient", "plan", "approved_by"
     ).prefetch_related(
         Prefetch("installments", queryset=AwardInstallment.objects.order_by("vest_date")),
-        Prefetch("vestings", queryset=AwardVesting.objects.order_by("vest_date")),
+        Prefetch(
+            "vestings",
+            queryset=AwardVesting.objects.annotate(
+                **StockPrice.on_or_before_annotations()
+            ).order_by("vest_date"),
+        ),
     )
 
     def get_context_data(self, **kwargs):
         award = self.object
         as_of, as_of_form = as_of_date(self.request)
         today = timezone.localdate()
-        confirmed = list(award.vestings.all())
-        # vesting.price_used() for each vesting, in one query.
-        price_on = prices_on_or_before([v.vest_date for v in confirmed])
         vestings = []
-        for vesting in confirmed:
-            price = price_on(vesting.vest_date)
+        for vesting in award.vestings.all():
+            # vesting.price_used(), annotated in the prefetch.
+            price = (
+                None if vesting.price_date is None else (vesting.price_date, vesting.price_amount)
+            )
             vestings.append(
                 {
                     "vesting": vesting,
@@ -201,22 +202,6 @@ def approve_award(request, pk: int):
 # --- Vestings awaiting confirmation ---------------------------------------------------------
 
 
-def prices_on_or_before(days: list[date]):
-    """StockPrice.on_or_before() for many days with one query: a function of the day."""
-    if not days:
-        return lambda day: None
-    rows = list(
-        StockPrice.objects.filter(date__lte=max(days)).order_by("date").values_list("date", "price")
-    )
-    dates = [d for d, _ in rows]
-
-    def on_or_before(day: date) -> tuple[date, Decimal] | None:
-        index = bisect_right(dates, day)
-        return rows[index - 1] if index else None
-
-    return on_or_before
-
-
 def vesting_rows(installments) -> list[dict]:
     """What each vesting's form shows: the shares withheld proposed (withholding_for), the
     price used and its date (annotated by with_price_used()), the value (gross shares x
@@ -228,7 +213,7 @@ def vesting_rows(installments) -> list[dict]:
         price = (
             None
             if installment.price_date is None
-            else (installment.price_date, installment.price_used)
+            else (installment.price_date, installment.price_amount)
         )
         rows.append(
             {

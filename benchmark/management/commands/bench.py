@@ -9,8 +9,6 @@ import json
 import os
 import sys
 import tempfile
-import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -218,19 +216,12 @@ class Command(BaseCommand):
         }
 
     def measure(self, run) -> dict:
-        start = time.perf_counter()
-        rows = run()
-        seconds = time.perf_counter() - start
-        # Memory in a second run: tracemalloc slows Python down, so it is not timed.
-        tracemalloc.start()
-        run()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        rows, seconds, peak_mb = importing.timed(run)
         return {
             "rows": rows,
             "seconds": round(seconds, 2),
             "rows_per_second": round(rows / seconds) if seconds else None,
-            "peak_memory_mb": round(peak / 1024 / 1024, 1),
+            "peak_memory_mb": peak_mb,
         }
 
     # --- imports -------------------------------------------------------------------------
