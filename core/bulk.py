@@ -43,7 +43,10 @@ def _plain(field) -> bool:
 
 def insert(objs: Sequence[M], batch_size: int = BATCH) -> Sequence[M]:
     """Save new records of one model, with their ids set, as bulk_create() does (no save()
-    or signals)."""
+    or signals). For records built by the project's own code: an id already set is
+    replaced by the sequence's, and a plain field's value is written as it is (a Decimal
+    for a decimal field, an aware datetime), without the conversion a form would have
+    made."""
     if not objs:
         return objs
     model = type(objs[0])

@@ -36,7 +36,9 @@ def create_with_history(objs: list, model, user=None, batch_size: int = BATCH) -
     """New records saved in bulk with a history record each ("+", by `user`), as
     simple-history's bulk_create_with_history() writes them, and by core.bulk.insert()
     (COPY on PostgreSQL). Each history record holds its record's related records as they
-    were loaded, so that the change log reads no more of them."""
+    were loaded, so that the change log reads no more of them. Unlike simple-history, it
+    does not read a change reason, user or date set on each record: one user and time
+    for the whole batch."""
     insert(objs, batch_size)
     history = model.history.model
     if user is None and objs:  # as simple-history finds it: the request's user, if any
