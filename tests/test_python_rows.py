@@ -128,7 +128,9 @@ AWARD_ROW = """{% load money %}<tr>
   <td class="text-end text-nowrap">{{ award.vested|shares }}</td>
   <td class="text-end text-nowrap">{{ award.unvested|shares }}</td>
   <td class="text-end text-nowrap">{{ award.forfeited|shares }}</td>
-  <td>{% if award.approved_at %}<span class="badge text-bg-success">Approved {{ award.approved_at|date:"Y-m-d" }}</span>{% else %}<span class="badge text-bg-warning">Awaiting approval</span>{% endif %}</td>
+  <td>{% if award.approved_at %}<span class="badge text-bg-success">Approved \
+{{ award.approved_at|date:"Y-m-d" }}</span>{% else %}<span class="badge text-bg-warning">\
+Awaiting approval</span>{% endif %}</td>
 </tr>"""
 
 

@@ -111,6 +111,9 @@ class OptionGrant(GrantExercises, GrantAssumptions):
                 condition=Q(approved_at__isnull=True),
                 name="grant_awaiting_approval",
             ),
+            # The dashboard's exercise windows closing soon: a grant whose holder is in
+            # service closes on its expiration date (the stored deadline has its own index).
+            models.Index(fields=["expiration_date"], name="grant_expiration"),
         ]
         constraints = [
             models.CheckConstraint(
