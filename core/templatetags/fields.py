@@ -1,0 +1,126 @@
+"""`{{ field|as_field }}`: a form field as crispy-forms' `|as_crispy_field` writes it with
+the bootstrap5 pack, written in Python.
+
+Why: crispy-forms renders each field through bootstrap5/field.html and its includes, some
+forty template conditions a field; the entry pages (new and edit grant and award, about
+27 fields each) spent more time there than in all of their SQL. The markup here is the
+same as the template's, element for element and attribute for attribute (only the
+whitespace between tags differs); tests/test_fields.py compares the two for every field
+of the forms that use it, bound and unbound, with and without errors. A field the
+template would lay out differently (radio buttons, several checkboxes, a file input, a
+widget made of several widgets, a FormHelper that changes the layout of a field) is
+passed to crispy's own filter."""
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.conf import settings
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Widgets bootstrap5/field.html lays out otherwise than a label, the widget, its errors
+# and its help text.
+OTHER_LAYOUTS = (forms.RadioSelect, forms.FileInput, forms.MultiWidget)
+
+
+@register.filter
+def as_field(field: BoundField) -> SafeString:
+    widget = field.field.widget
+    inline_errors = _inline_errors(field.form)
+    if (
+        inline_errors is None
+        or isinstance(widget, OTHER_LAYOUTS)
+        or hasattr(widget, "widget")  # a wrapper around another widget
+        or field.use_fieldset
+    ):
+        return as_crispy_field(field)
+    if field.is_hidden:
+        return mark_safe(str(field))
+    errors = field.errors
+    label, required = conditional_escape(field.label), field.field.required
+    asterisk = '<span class="asteriskField">*</span>' if required else ""
+    required_class = " requiredField" if required else ""
+    css = field.css_classes()
+    css = f" {conditional_escape(css)}" if css else ""
+    auto_id = conditional_escape(field.auto_id)
+    if isinstance(widget, forms.CheckboxInput):
+        return mark_safe(
+            '<div class="mb-3">'
+            f'<div id="div_{auto_id}" class="form-check{css}">'
+            f"{_widget(field, 'form-check-input', errors)}"
+            f'<label for="{conditional_escape(field.id_for_label)}" '
+            f'class="form-check-label{required_class}">{label}{asterisk}</label>'
+            f"{_errors_and_help(field, errors, inline_errors)}</div></div>"
+        )
+    parts = [f'<div id="div_{auto_id}" class="mb-3{css}">']
+    if field.label:
+        target = field.id_for_label
+        attribute = f'for="{conditional_escape(target)}" ' if target else ""
+        parts.append(
+            f'<label {attribute}class="form-label{required_class}">{label}{asterisk}</label>'
+        )
+    kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    parts += [_widget(field, kind, errors), _errors_and_help(field, errors, inline_errors)]
+    parts.append("</div>")
+    return mark_safe("".join(parts))
+
+
+def _inline_errors(form) -> bool | None:
+    """Whether the errors are written inline (<span>) or as a block (<p>): a FormHelper's
+    error_text_inline, block without one. None where the form's FormHelper changes the
+    field's layout otherwise (labels, errors or help text hidden or moved, classes or a
+    template of its own)."""
+    helper = getattr(form, "helper", None)
+    if helper is None:
+        return False
+    if (
+        helper.field_template
+        or helper.label_class
+        or helper.field_class
+        or not helper.form_show_labels
+        or not helper.form_show_errors
+        or helper.help_text_inline
+    ):
+        return None
+    return bool(helper.error_text_inline)
+
+
+def _widget(field: BoundField, kind: str, errors) -> str:
+    """The widget with the classes crispy's {% crispy_field %} tag adds to its attributes
+    (the widget's own name in lower case, then the pack's), kept on the widget as the tag
+    keeps them."""
+    widget = field.field.widget
+    name = widget.__class__.__name__.lower()
+    name = getattr(settings, "CRISPY_CLASS_CONVERTERS", {}).get(name, name)
+    css_class = widget.attrs.get("class", "")
+    if css_class:
+        if css_class.find(name) == -1:
+            css_class += f" {name}"
+    else:
+        css_class = name
+    for added in (f"{kind} is-invalid" if errors else kind).split():
+        if added not in css_class.split():
+            css_class += f" {added}"
+    widget.attrs["class"] = css_class
+    return str(field)
+
+
+def _errors_and_help(field: BoundField, errors, inline: bool) -> str:
+    """bootstrap5/layout/help_text_and_errors.html: the errors (field_errors.html inline,
+    field_errors_block.html otherwise), then the help text (marked safe by the
+    template)."""
+    parts = []
+    if errors:
+        field_id = getattr(errors, "field_id", "")
+        parts.append(f'<div id="{conditional_escape(field_id)}_error" class="invalid-feedback">')
+        auto_id, tag = conditional_escape(field.auto_id), "span" if inline else "p"
+        for number, error in enumerate(errors, 1):
+            text = conditional_escape(error)
+            parts.append(f'<{tag} id="error_{number}_{auto_id}"><strong>{text}</strong></{tag}>')
+        parts.append("</div>")
+    if field.help_text:
+        where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+        parts.append(f'<div {where}class="form-text">{field.help_text}</div>')
+    return "".join(parts)
