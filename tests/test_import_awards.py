@@ -275,13 +275,19 @@ def test_the_command_previews_without_saving_then_commits(good_file):
 
 
 def test_the_command_counts_the_rows_and_the_awards_in_plain_lines(good_file):
-    # Not a terminal (a test, a pipe, CI): a line at the end of each part, no bar.
-    lines = command("awards", good_file, "--commit").splitlines()
+    # Not a terminal (a test, a pipe, CI): a line at the end of each part, no bar, on
+    # standard error; standard output holds the result alone.
+    out, err = StringIO(), StringIO()
+    call_command("import_data", "awards", good_file, "--commit", stdout=out, stderr=err)
+    lines = err.getvalue().splitlines()
     assert lines[0] == "rows checked: 1 of 5 (20%)"  # each tenth: here each row
     assert lines[4].startswith("rows checked: 5 of 5 (100%) in ")
     assert lines[5] == "awards: 1 of 2 (50%)"
     assert lines[6].startswith("awards: 2 of 2 (100%) in ")
-    assert lines[-1].startswith("Imported 2 record(s)")
+    assert out.getvalue().splitlines() == [
+        "Added 2 new person(s): Ann Award (rows 2, 3, 4); Uma Unit (rows 5, 6).",
+        "Imported 2 record(s) from 5 row(s): Restricted stock awards and units.",
+    ]
 
 
 @pytest.mark.parametrize("commit", [False, True])

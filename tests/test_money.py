@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from compensation.models import OfficerYear, Person
-from core.templatetags.money import format_money, percent
+from core.templatetags.money import format_money, format_price, percent
 from reports.base import MONEY, Column
 
 
@@ -15,6 +15,15 @@ def test_amounts_round_half_up_not_half_to_even():
     assert format_money(Decimal("-1234.565")) == "-$1,234.57"
     assert format_money(Decimal("1234.564")) == "$1,234.56"
     assert format_money(Decimal("999.995")) == "$1,000.00"
+
+
+def test_a_price_keeps_its_places_and_puts_a_sign_before_the_dollar():
+    assert format_price(Decimal("2.99")) == "$2.99"
+    assert format_price(Decimal("2.0435")) == "$2.0435"
+    assert format_price(Decimal("1234")) == "$1,234.00"
+    # A refused entry quotes what was typed: "-$3.00", as amounts are written, not "$-3.00".
+    assert format_price(Decimal("-3")) == "-$3.00"
+    assert format_price(Decimal("-0.125")) == "-$0.125"
 
 
 def test_report_pages_and_pdfs_print_the_same_rounding():

@@ -57,7 +57,9 @@ def format_price(value: Decimal | None) -> str:
     # DecimalField takes).
     assert isinstance(exponent, int)
     places = max(2, -exponent)
-    return f"${value:,.{places}f}"
+    # The sign before the dollar sign, as for amounts: a refused entry can quote one.
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{places}f}"
 
 
 def format_shares(value: int | None) -> str:

@@ -47,8 +47,9 @@ class Command(BaseCommand):
             raise CommandError(f"{file!r}: cannot be read ({error.strerror or error}).") from None
         try:
             upload = File(stream, name=os.path.basename(file))
-            # Counted on the output as the rows are checked: a large file takes a while.
-            result = importer(upload, commit=commit, new_people=new_person, stream=self.stdout)
+            # Counted as the rows are checked (a large file takes a while), on standard
+            # error: standard output holds the result alone.
+            result = importer(upload, commit=commit, new_people=new_person, stream=self.stderr)
         except ValidationError as error:  # the file as a whole: its size, format or columns
             raise CommandError(f"{file!r}: {' '.join(error.messages)}") from None
         except OSError as error:
