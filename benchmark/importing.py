@@ -108,7 +108,12 @@ def measure_commit(content: bytes, rows: int) -> dict:
             before = OptionGrant.objects.count()
             start = time.perf_counter()
             call_command(
-                "import_data", "grants", file.name, commit=True, stdout=StringIO(), stderr=StringIO()
+                "import_data",
+                "grants",
+                file.name,
+                commit=True,
+                stdout=StringIO(),
+                stderr=StringIO(),
             )
             seconds = time.perf_counter() - start
             grants = OptionGrant.objects.count() - before
