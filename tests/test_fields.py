@@ -24,9 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def normalized(html: str) -> str:
-    """The markup without the whitespace the template writes between and inside tags."""
-    html = re.sub(r"\s+", " ", str(html))
-    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
+    """The markup with each run of white space as one space, as a browser reads it, less
+    the spaces a browser drops: at the ends, and at the start and end of a label's text
+    (the template indents the label's text; the filter does not)."""
+    html = re.sub(r"\s+", " ", str(html)).strip()
+    return re.sub(r"(<label[^>]*>) | (</label>)", r"\1\2", html)
 
 
 class EveryKind(forms.Form):
@@ -42,6 +44,7 @@ class EveryKind(forms.Form):
     styled = forms.IntegerField(widget=forms.NumberInput(attrs={"class": "js-total"}))
     unlabelled = forms.CharField(label="", required=False)
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    code = forms.CharField(min_length=5, max_length=2, required=False)  # "abc": two errors
     # Laid out otherwise by the template: handed to crispy's filter.
     choice = forms.ChoiceField(choices=[("x", "X")], widget=forms.RadioSelect, required=False)
     many = forms.MultipleChoiceField(
@@ -50,7 +53,7 @@ class EveryKind(forms.Form):
     upload = forms.FileField(required=False)
 
 
-BAD = {"name": "toolong<script>", "kind": "zzz", "styled": "x", "day": "not a date"}
+BAD = {"name": "toolong<script>", "kind": "zzz", "styled": "x", "day": "not a date", "code": "abc"}
 
 
 def with_helper(form: forms.Form, **settings) -> forms.Form:
@@ -116,5 +119,8 @@ def test_the_errors_and_the_help_text_are_shown_escaped():
     assert "Name &lt;&quot;quoted&quot;&gt; &amp; more" in html
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert '<p id="error_1_id_name"><strong>' in html
+    # Two errors written inline have a space between them.
+    inline = as_field(with_helper(EveryKind(data=BAD))["code"])
+    assert "</span>\n<span" in inline
     notes = as_field(EveryKind()["notes"])
     assert '<div id="id_notes_helptext" class="form-text"><b>Bold</b> help</div>' in notes

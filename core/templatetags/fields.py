@@ -4,9 +4,10 @@ the bootstrap5 pack, written in Python.
 Why: crispy-forms renders each field through bootstrap5/field.html and its includes, some
 forty template conditions a field; the entry pages (new and edit grant and award, about
 27 fields each) spent more time there than in all of their SQL. The markup here is the
-same as the template's, element for element and attribute for attribute (only the
-whitespace between tags differs); tests/test_fields.py compares the two for every field
-of the forms that use it, bound and unbound, with and without errors. A field the
+same as the template's, element for element and attribute for attribute, with white
+space where the template has it (a line break for its indented lines);
+tests/test_fields.py compares the two for every field of the forms that use it, bound
+and unbound, with and without errors. A field the
 template would lay out differently (radio buttons, several checkboxes, a file input, a
 widget made of several widgets, a FormHelper that changes the layout of a field) is
 passed to crispy's own filter."""
@@ -19,6 +20,10 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+
+# Between two elements, as the template's line breaks: two errors written inline (<span>)
+# would otherwise run together ("This field is required.Enter the total shares").
+SPACE = "\n"
 
 # Widgets bootstrap5/field.html lays out otherwise than a label, the widget, its errors
 # and its help text.
@@ -46,14 +51,17 @@ def as_field(field: BoundField) -> SafeString:
     css = f" {conditional_escape(css)}" if css else ""
     auto_id = conditional_escape(field.auto_id)
     if isinstance(widget, forms.CheckboxInput):
-        return mark_safe(
-            '<div class="mb-3">'
-            f'<div id="div_{auto_id}" class="form-check{css}">'
-            f"{_widget(field, 'form-check-input', errors)}"
+        parts = [
+            '<div class="mb-3">',
+            f'<div id="div_{auto_id}" class="form-check{css}">',
+            _widget(field, "form-check-input", errors),
             f'<label for="{conditional_escape(field.id_for_label)}" '
-            f'class="form-check-label{required_class}">{label}{asterisk}</label>'
-            f"{_errors_and_help(field, errors, inline_errors)}</div></div>"
-        )
+            f'class="form-check-label{required_class}">{label}{asterisk}</label>',
+            *_errors_and_help(field, errors, inline_errors),
+            "</div>",
+            "</div>",
+        ]
+        return mark_safe(SPACE.join(parts))
     parts = [f'<div id="div_{auto_id}" class="mb-3{css}">']
     if field.label:
         target = field.id_for_label
@@ -62,9 +70,9 @@ def as_field(field: BoundField) -> SafeString:
             f'<label {attribute}class="form-label{required_class}">{label}{asterisk}</label>'
         )
     kind = "form-select" if isinstance(widget, forms.Select) else "form-control"
-    parts += [_widget(field, kind, errors), _errors_and_help(field, errors, inline_errors)]
+    parts += [_widget(field, kind, errors), *_errors_and_help(field, errors, inline_errors)]
     parts.append("</div>")
-    return mark_safe("".join(parts))
+    return mark_safe(SPACE.join(parts))
 
 
 def _inline_errors(form) -> bool | None:
@@ -107,7 +115,7 @@ def _widget(field: BoundField, kind: str, errors) -> str:
     return str(field)
 
 
-def _errors_and_help(field: BoundField, errors, inline: bool) -> str:
+def _errors_and_help(field: BoundField, errors, inline: bool) -> list[str]:
     """bootstrap5/layout/help_text_and_errors.html: the errors (field_errors.html inline,
     field_errors_block.html otherwise), then the help text (marked safe by the
     template)."""
@@ -123,4 +131,4 @@ def _errors_and_help(field: BoundField, errors, inline: bool) -> str:
     if field.help_text:
         where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
         parts.append(f'<div {where}class="form-text">{field.help_text}</div>')
-    return "".join(parts)
+    return parts
