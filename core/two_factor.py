@@ -86,10 +86,17 @@ def setup(request):
         user=user, confirmed=False
     ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = EnrolForm(request.POST or None)
+    if replacing:  # marked as needed, and asked for before the code is checked
+        form.fields["password"].required = True
+        form.fields["password"].error_messages["required"] = (
+            "Your password is needed to replace a device."
+        )
     if request.method == "POST" and form.is_valid():
         if replacing and not user.check_password(form.cleaned_data["password"]):
             _password_failed(request, user)
-            form.add_error("password", "Your password is needed to replace a device.")
+            form.add_error(
+                "password", "That password is not right; it is needed to replace a device."
+            )
         elif not device.verify_token(form.cleaned_data["token"].strip()):
             form.add_error(
                 "token", "That code does not match; check the app's clock and try again."

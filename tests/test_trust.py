@@ -187,7 +187,9 @@ def test_replacing_the_authenticator_asks_for_the_password(db):
     second = TOTPDevice.objects.get(user=user, confirmed=False)
     token = f"{totp(second.bin_key):06d}"
     refused = client.post("/account/two-factor/setup/", {"token": token, "password": "nope"})
-    assert "password is needed" in refused.content.decode()
+    assert "That password is not right" in refused.content.decode()
+    empty = client.post("/account/two-factor/setup/", {"token": token, "password": ""})
+    assert "Your password is needed to replace a device." in empty.content.decode()
     assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == first
     client.post("/account/two-factor/setup/", {"token": token, "password": PASSWORD})
     assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == second
