@@ -6,7 +6,9 @@ most of those candidates have nothing left to exercise."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from grants.models import Exercise, OptionGrant
@@ -96,3 +98,15 @@ def test_the_dashboard_shows_the_list(window, client_for):
     closing = page[page.index('id="closing-h"') :]
     assert "Holder 01</a>: 100 exercisable until" in closing
     assert "Holder 00</a>" not in closing
+
+
+def test_nothing_is_closing_while_the_shares_are_not_registered(window):
+    """Nothing is exercisable outside a registration period: no list, and no work."""
+    from grants.models import RegistrationPeriod
+
+    RegistrationPeriod.objects.all().delete()
+    today, soon = window
+    assert whole_window(today, soon) == []
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard.closing_soon(today, soon) == []
+    assert len(queries.captured_queries) == 1  # the registration periods

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compensation.models import OfficerYear
+from grants import rules
 from grants.models import (
     AwardInstallment,
     AwardType,
@@ -122,6 +123,8 @@ def closing_soon(today: date, soon: date) -> list[OptionGrant]:
     holds more, a second query works out the whole window, so the list is always the
     one the whole window gives."""
     periods = RegistrationPeriod.objects.periods()
+    if not rules.is_registered(today, periods):
+        return []  # nothing is exercisable while the shares are not registered
     # The deadline known today is the stored deadline or the expiration date: their
     # indexes narrow the grants to those first.
     window = (

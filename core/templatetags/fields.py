@@ -75,24 +75,38 @@ def as_field(field: BoundField) -> SafeString:
     return mark_safe(SPACE.join(parts))
 
 
+# What bootstrap5/field.html and its includes read of a FormHelper's attributes, and the
+# value each has without a helper (as |as_crispy_field passes them).
+LAYOUT_DEFAULTS = {
+    "tag": None,
+    "form_class": None,
+    "wrapper_class": None,
+    "label_class": "",
+    "field_class": "",
+    "bootstrap_checkbox_offsets": None,
+    "help_text_inline": False,
+    "form_show_labels": True,
+    "form_show_errors": True,
+}
+
+
 def _inline_errors(form) -> bool | None:
     """Whether the errors are written inline (<span>) or as a block (<p>): a FormHelper's
     error_text_inline, block without one. None where the form's FormHelper changes the
-    field's layout otherwise (labels, errors or help text hidden or moved, classes or a
-    template of its own)."""
+    field's layout otherwise (labels, errors or help text hidden or moved, a horizontal
+    form, classes, a tag or a template of its own)."""
     helper = getattr(form, "helper", None)
     if helper is None:
         return False
-    if (
-        helper.field_template
-        or helper.label_class
-        or helper.field_class
-        or not helper.form_show_labels
-        or not helper.form_show_errors
-        or helper.help_text_inline
-    ):
+    if helper.field_template:
         return None
-    return bool(helper.error_text_inline)
+    attributes = helper.get_attributes("bootstrap5")
+    for name, default in LAYOUT_DEFAULTS.items():
+        value = attributes.get(name, default)
+        # An empty class, tag or list is the template's default as much as None is.
+        if (bool(value) if isinstance(default, bool) else value or default) != default:
+            return None
+    return bool(attributes.get("error_text_inline"))
 
 
 def _widget(field: BoundField, kind: str, errors) -> str:

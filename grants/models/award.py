@@ -110,8 +110,8 @@ class StockAward(VestingLedger, models.Model):
         ordering = ["-grant_date", "pk"]
         permissions = [("approve_stockaward", "Can approve board authorization of awards")]
         indexes = [
-            # The approvals page's and the dashboard's awards awaiting approval, oldest
-            # first (a few hundred among tens of thousands of awards).
+            # The approvals page's awards awaiting approval, oldest first (a few hundred
+            # among tens of thousands of awards).
             models.Index(
                 fields=["grant_date", "id"],
                 condition=Q(approved_at__isnull=True),
