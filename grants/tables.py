@@ -1,11 +1,9 @@
-from html import escape
-
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from core.tables import PythonRowsTable, pk_url
+from core.tables import PythonRowsTable, escape_cell, pk_url
 from core.templatetags.money import format_price, format_shares
 
 from .models import GrantStatus, OptionGrant, StockAward
@@ -86,15 +84,15 @@ class GrantTable(PythonRowsTable):
             deadline = grant.deadline_as_of
             lines.append(
                 "<tr>"
-                f'<td><a href="{detail(grant.pk)}">{escape(grant.optionee.name)}</a></td>'
-                f"<td>{escape(grant.plan.name)}</td>"
+                f'<td><a href="{detail(grant.pk)}">{escape_cell(grant.optionee.name)}</a></td>'
+                f"<td>{escape_cell(grant.plan.name)}</td>"
                 f"<td>{grant.grant_date:%Y-%m-%d}</td>"
                 f"{NUMBER_TD}{format_shares(grant.shares)}</td>"
-                f"{NUMBER_TD}{escape(format_price(grant.exercise_price))}</td>"
+                f"{NUMBER_TD}{escape_cell(format_price(grant.exercise_price))}</td>"
                 f"{NUMBER_TD}{format_shares(grant.vested)}</td>"
                 f"{NUMBER_TD}{format_shares(grant.exercisable)}</td>"
                 f"{NUMBER_TD}{format_shares(grant.unvested)}</td>"
-                f"<td>{'' if deadline is None else f'{deadline:%Y-%m-%d}'}</td>"
+                f"<td>{deadline:%Y-%m-%d}</td>"
                 f"<td>{status_badge(grant.status, deadline)}</td>"
                 "</tr>"
             )
@@ -156,13 +154,13 @@ class AwardTable(PythonRowsTable):
                 approval = '<span class="badge text-bg-warning">Awaiting approval</span>'
             lines.append(
                 "<tr>"
-                f'<td><a href="{detail(award.pk)}">{escape(award.recipient.name)}</a></td>'
-                f"<td>{escape(award.plan.name)}</td>"
-                f'<td><abbr title="{escape(award.get_award_type_display())}">'
-                f"{escape(award.award_type)}</abbr></td>"
+                f'<td><a href="{detail(award.pk)}">{escape_cell(award.recipient.name)}</a></td>'
+                f"<td>{escape_cell(award.plan.name)}</td>"
+                f'<td><abbr title="{escape_cell(award.get_award_type_display())}">'
+                f"{escape_cell(award.award_type)}</abbr></td>"
                 f"<td>{award.grant_date:%Y-%m-%d}</td>"
-                f"{NUMBER_TD}{format_shares(award.shares)} {escape(award.unit_name)}</td>"
-                f"{NUMBER_TD}{escape(format_price(award.purchase_price))}</td>"
+                f"{NUMBER_TD}{format_shares(award.shares)} {escape_cell(award.unit_name)}</td>"
+                f"{NUMBER_TD}{escape_cell(format_price(award.purchase_price))}</td>"
                 f"{NUMBER_TD}{format_shares(award.vested)}</td>"
                 f"{NUMBER_TD}{format_shares(award.unvested)}</td>"
                 f"{NUMBER_TD}{format_shares(award.forfeited)}</td>"

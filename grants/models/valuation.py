@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from core import fiscal
@@ -131,18 +131,23 @@ class ValuationDefaults(models.Model):
         self.refresh_from_db()
 
 
+# The grant's terms a valuation copies: it describes the grant while they are unchanged.
+VALUED_TERMS = ("grant_date", "shares", "exercise_price", "expiration_date")
+
+
 class GrantValuationQuerySet(models.QuerySet):
     def current_for(self) -> "GrantValuationQuerySet":
         """The valuations that still describe the option grant being annotated (OuterRef):
         its grant date, shares, exercise price and expiration date unchanged since; newest
         first."""
         return self.filter(
-            grant=OuterRef("pk"),
-            grant_date=OuterRef("grant_date"),
-            shares=OuterRef("shares"),
-            exercise_price=OuterRef("exercise_price"),
-            expiration_date=OuterRef("expiration_date"),
+            grant=OuterRef("pk"), **{term: OuterRef(term) for term in VALUED_TERMS}
         ).order_by("-valued_at", "-pk")
+
+    def current(self) -> "GrantValuationQuerySet":
+        """Every valuation that still describes its grant, as current_for() does for one:
+        for a set of valued grants built once rather than a subquery per grant."""
+        return self.filter(**{term: F(f"grant__{term}") for term in VALUED_TERMS})
 
 
 def current_fair_value(field: str = "fair_value") -> Subquery:
