@@ -1,6 +1,7 @@
 """Two-factor sign-in with TOTP (django-otp) and one-time backup codes."""
 
 import base64
+import hashlib
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 BACKUP_CODES = 10
+QR_SECONDS = 15 * 60  # how long a drawn enrolment code is kept for the page's redisplays
 
 
 class TokenForm(forms.Form):
@@ -118,10 +121,23 @@ def setup(request):
             "form": form,
             "replacing": replacing,
             "secret": base64.b32encode(device.bin_key).decode(),
-            "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True),
+            "qr": qr_code(device.config_url),
             "config_url": device.config_url,
         },
     )
+
+
+def qr_code(config_url: str) -> str:
+    """The enrolment code as inline SVG. Choosing the QR mask takes about 10 ms, so the
+    drawing is kept for a quarter of an hour: the page shown again after a mistyped code,
+    or reloaded, does not draw it again. Kept under a digest of the URL, never the secret
+    it holds; a new device has a new secret and so a new drawing."""
+    key = "two-factor-qr:" + hashlib.sha256(config_url.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = segno.make(config_url, error="m").svg_inline(scale=4, omitsize=True)
+        cache.set(key, svg, QR_SECONDS)
+    return svg
 
 
 def _new_backup_codes(user) -> list[str]:

@@ -1,13 +1,17 @@
 """Sign-in protection, two-factor sign-in, sessions, CSRF and change history."""
 
+import base64
+import hashlib
 from datetime import date, timedelta
 
 import pytest
+import segno
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client, override_settings
@@ -193,6 +197,27 @@ def test_replacing_the_authenticator_asks_for_the_password(db):
     assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == first
     client.post("/account/two-factor/setup/", {"token": token, "password": PASSWORD})
     assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == second
+
+
+def test_the_enrolment_code_is_the_devices_own_and_is_drawn_once(db):
+    user = UserFactory(username="member", role=roles.COMMITTEE)
+    client = Client()
+    client.force_login(user)
+    page = client.get("/account/two-factor/setup/").content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    drawn = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
+    assert drawn in page
+    # Kept under a digest of the URL: the secret is not in the key.
+    key = "two-factor-qr:" + hashlib.sha256(device.config_url.encode()).hexdigest()
+    assert cache.get(key) == drawn
+    assert base64.b32encode(device.bin_key).decode() not in key
+    # A mistyped code shows the same drawing again; another device has its own.
+    again = client.post("/account/two-factor/setup/", {"token": "000000"})
+    assert "That code does not match" in again.content.decode()
+    assert drawn in again.content.decode()
+    other = UserFactory(username="other", role=roles.COMMITTEE)
+    client.force_login(other)
+    assert drawn not in client.get("/account/two-factor/setup/").content.decode()
 
 
 def test_2fa_is_required_by_default_in_production():
