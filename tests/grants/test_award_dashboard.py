@@ -192,3 +192,29 @@ def test_confirmed_vestings_are_read_only_in_the_admin(client_for, award):
     page_html = client.get(f"/admin/grants/awardvesting/{vesting.pk}/change/").content.decode()
     assert 'name="shares_withheld"' not in page_html
     assert client.get(f"/admin/grants/awardvesting/{vesting.pk}/delete/").status_code == 403
+
+
+def test_the_dashboard_counts_vestings_awaiting_confirmation_up_to_1000(client_for, db):
+    """Beyond 1,000 the dashboard says "more than 1,000"; the vestings page counts all."""
+    start = date(2008, 1, 1)
+    for count in (1000, 1001):
+        StockAward.objects.all().delete()
+        make_award(
+            [(start + timedelta(days=n), 1) for n in range(count)],
+            recipient=PersonFactory(name="Many Vestings"),
+            grant_date=start - timedelta(days=1),
+        )
+        response = client_for(ADMIN).get("/")
+        card = response.content.decode().split('id="vestings-to-confirm"')[1].split("</section>")[0]
+        if count == 1000:
+            assert "Vestings awaiting confirmation (1,000)</h2>" in card
+            assert "The first 5 of 1,000." in card
+        else:
+            assert "Vestings awaiting confirmation (more than 1,000)</h2>" in card
+            assert "The first 5 of more than 1,000." in card
+        # The first few are the oldest, whatever the count.
+        assert [i.vest_date for i in response.context["vestings_to_confirm"]] == [
+            start + timedelta(days=n) for n in range(5)
+        ]
+        vestings = client_for(ADMIN).get("/grants/vestings/")
+        assert vestings.context["page"].paginator.count == count
