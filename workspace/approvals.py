@@ -11,7 +11,12 @@ from grants.models import OptionGrant, StockAward
 from .bulk_approval import Selection, approve_selected
 
 GRANTS_PER_PAGE = 50
-AWARDS_SHOWN = 100
+AWARDS_PER_PAGE = 50
+
+
+def digits(text: str) -> str:
+    """A page number as asked for, or "" for anything else (the first page)."""
+    return text if text.isascii() and text.isdigit() and len(text) < 12 else ""
 
 
 @permission_required("grants.approve_optiongrant", raise_exception=True)
@@ -20,10 +25,12 @@ def approvals(request):
     on its own), grants' and awards' board authorizations, the oldest grants first, a
     page at a time (an import can bring thousands). A POST approves the chosen ones at
     one meeting, all or none."""
-    queue = reverse("workspace:approvals")
-    page_number = request.GET.get("page", "")
-    if page_number.isascii() and page_number.isdigit():
-        queue += f"?page={page_number}"
+    page_number = digits(request.GET.get("page", ""))
+    awards_page_number = digits(request.GET.get("awards_page", ""))
+    # Where a POST returns to: the same pages of grants and awards.
+    shown = {"page": page_number, "awards_page": awards_page_number}
+    query = "&".join(f"{name}={number}" for name, number in shown.items() if number)
+    queue = reverse("workspace:approvals") + (f"?{query}" if query else "")
     if request.method == "POST":
         try:
             chosen = Selection.from_post(request.POST)
@@ -43,7 +50,15 @@ def approvals(request):
         .order_by("grant_date", "-pk")
     )
     page = Paginator(grants, GRANTS_PER_PAGE).get_page(page_number)
-    can_approve_awards = request.user.has_perm("grants.approve_stockaward")
+    awards = None
+    if request.user.has_perm("grants.approve_stockaward"):
+        # Restricted stock: the oldest first, as the grants, a page at a time of its own.
+        waiting = (
+            StockAward.objects.awaiting_approval()
+            .select_related("recipient", "plan")
+            .order_by("grant_date", "pk")
+        )
+        awards = Paginator(waiting, AWARDS_PER_PAGE).get_page(awards_page_number)
     return render(
         request,
         "workspace/approvals.html",
@@ -55,12 +70,8 @@ def approvals(request):
             .select_related("person", "bonus_returned_by")
             .order_by("-fiscal_year", "person__name"),
             "grants": page,
-            # Restricted stock: the oldest first, as the grants (awards are few).
-            "awards": StockAward.objects.awaiting_approval()
-            .select_related("recipient", "plan")
-            .order_by("grant_date", "pk")[:AWARDS_SHOWN]
-            if can_approve_awards
-            else [],
+            "awards": awards,
+            "page_number": page.number,
             "queue": queue,
         },
     )

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.db import connections
 from django.db.models import (
     CharField,
-    Count,
     Exists,
     F,
     IntegerField,
@@ -46,13 +45,13 @@ CLOSING_SHOWN = 30
 CLOSING_CANDIDATES = 120
 
 
-
 class CountOf(Subquery):
     """The number of rows of a queryset, as a subquery in another query's SELECT: for a
     sliced queryset, the rows up to its limit."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
     output_field = IntegerField()
+
 
 @dataclass(frozen=True)
 class UpcomingVest:

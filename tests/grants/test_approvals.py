@@ -1,12 +1,12 @@
 """Approving grants: only the committee approves, once, and the queue pages oldest first."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from compensation.models import Person
 from grants.models import OptionGrant
-from tests.factories import make_grant
+from tests.factories import PersonFactory, make_award, make_grant
 from tests.grants.conftest import ADMIN, AUDITOR, COMMITTEE, NO_ROLE, many_grants
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,37 @@ def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_pag
     grant.refresh_from_db()
     assert grant.approved_at is not None
     assert client.get("/grants/approvals/").context["grants"].paginator.count == 59
+
+
+def test_awards_waiting_are_paged_and_none_is_left_out(client_for):
+    """Every award waiting is reachable: a page at a time, with the count (the queue used
+    to show the first 100 and leave the rest out)."""
+    for n in range(55):
+        make_award(
+            [(date(2030, 1, 1), 10)],
+            recipient=PersonFactory(name=f"Holder {n:02}"),
+            grant_date=date(2006, 1, 1) + timedelta(days=n),
+        )
+    client = client_for(COMMITTEE)
+    first = client.get("/grants/approvals/")
+    awards = first.context["awards"]
+    assert len(awards) == 50 and awards.paginator.count == 55
+    html = first.content.decode()
+    assert 'href="?page=1&amp;awards_page=2#awards-h"' in html
+    second = client.get("/grants/approvals/?page=1&awards_page=2")
+    names = [a.recipient.name for a in second.context["awards"]]
+    assert names == [f"Holder {n:02}" for n in range(50, 55)]
+    # Approving from the second page returns to it.
+    award = second.context["awards"][0]
+    response = client.post(
+        "/grants/approvals/?page=1&awards_page=2",
+        {"award": [award.pk], "meeting": "Compensation Committee meeting of 2024-02-15"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/grants/approvals/?page=1&awards_page=2"
+    award.refresh_from_db()
+    assert award.approved_at is not None
+    # A page number that is not one shows the first page.
+    assert client.get("/grants/approvals/?awards_page=x²").context["awards"].number == 1
+    # Without the power to approve awards, no awards section.
+    assert client_for(AUDITOR).get("/grants/approvals/").status_code == 403
