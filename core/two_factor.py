@@ -108,6 +108,7 @@ def setup(request):
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             device.confirmed = True
             device.save()
+            cache.delete(qr_key(device.config_url))
             _signed_in_with_second_factor(request, device)
             codes = _new_backup_codes(user)
             messages.success(request, "Two-factor sign-in is on.")
@@ -127,12 +128,19 @@ def setup(request):
     )
 
 
+def qr_key(config_url: str) -> str:
+    """The cache key of an enrolment code: a digest of its URL, never the secret in it."""
+    return "two-factor-qr:" + hashlib.sha256(config_url.encode()).hexdigest()
+
+
 def qr_code(config_url: str) -> str:
     """The enrolment code as inline SVG. Choosing the QR mask takes about 10 ms, so the
     drawing is kept for a quarter of an hour: the page shown again after a mistyped code,
-    or reloaded, does not draw it again. Kept under a digest of the URL, never the secret
-    it holds; a new device has a new secret and so a new drawing."""
-    key = "two-factor-qr:" + hashlib.sha256(config_url.encode()).hexdigest()
+    or reloaded, does not draw it again (in the same server process: the default cache is
+    each process's memory). The drawing is as sensitive as the secret it encodes: it is
+    dropped when the device is confirmed, and a new device has a new secret and so a new
+    drawing."""
+    key = qr_key(config_url)
     svg = cache.get(key)
     if svg is None:
         svg = segno.make(config_url, error="m").svg_inline(scale=4, omitsize=True)

@@ -73,9 +73,13 @@ class VestingInstallment(models.Model):
             models.Index(fields=["vest_date"], name="installment_vest_date"),
             # A grant's vested, unvested and forfeited shares are sums of its installments
             # up to or after a date: on PostgreSQL this index holds the shares too, so the
-            # sums read the index alone (the plan pool's forfeited and expired shares at
-            # 50,000 optionees: 173 ms reading the table, 124 ms from the index). It
-            # replaces the foreign key's own index on the grant.
+            # sums can read the index alone once the table is vacuumed (the plan pool's
+            # forfeited and expired shares at 50,000 optionees: 173 ms reading the table,
+            # 124 ms from the index). Its keys are the unique constraint's below, and the
+            # foreign key's own index on the grant, redundant with both, is gone. SQLite
+            # has no covering indexes and builds it as a copy of the unique one. The
+            # shares cannot be put on the constraint instead: Django leaves a constraint
+            # with included columns out altogether on SQLite, uniqueness and all.
             models.Index(
                 fields=["grant", "vest_date"], include=["shares"], name="installment_grant_shares"
             ),

@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
 
 from compensation.models import Person
 from grants.models import OptionGrant
-from tests.factories import PersonFactory, make_award, make_grant
+from tests.factories import PersonFactory, UserFactory, make_award, make_grant
 from tests.grants.conftest import ADMIN, AUDITOR, COMMITTEE, NO_ROLE, many_grants
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,17 @@ def test_awards_waiting_are_paged_and_none_is_left_out(client_for):
     assert response.url == "/grants/approvals/?page=1&awards_page=2"
     award.refresh_from_db()
     assert award.approved_at is not None
-    # A page number that is not one shows the first page.
-    assert client.get("/grants/approvals/?awards_page=x²").context["awards"].number == 1
-    # Without the power to approve awards, no awards section.
-    assert client_for(AUDITOR).get("/grants/approvals/").status_code == 403
+    # A page number that is not one is left out of where an approval returns to.
+    returned = client.post(
+        "/grants/approvals/?page=2&awards_page=x²",
+        {"award": [second.context["awards"][1].pk], "meeting": "Compensation Committee"},
+    )
+    assert returned.status_code == 302 and returned.url == "/grants/approvals/?page=2"
+    # Whoever may approve grants but not awards sees no awards section.
+    user = UserFactory(username="grants-only")
+    user.user_permissions.add(Permission.objects.get(codename="approve_optiongrant"))
+    grants_only = Client()
+    grants_only.force_login(user)
+    response = grants_only.get("/grants/approvals/")
+    assert response.status_code == 200 and response.context["awards"] is None
+    assert 'id="awards-h"' not in response.content.decode()
