@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import math
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -13,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -100,6 +102,13 @@ def setup(request):
             form.add_error(
                 "password", "That password is not right; it is needed to replace a device."
             )
+        elif wait := _seconds_to_wait(device):
+            # django-otp refuses any code for a while after a wrong one (1, 2, 4... s).
+            form.add_error(
+                "token",
+                f"A wrong code was typed just before: wait {wait} second{pluralize(wait)} "
+                "and type the code the app shows then.",
+            )
         elif not device.verify_token(form.cleaned_data["token"].strip()):
             form.add_error(
                 "token", "That code does not match; check the app's clock and try again."
@@ -126,6 +135,14 @@ def setup(request):
             "config_url": device.config_url,
         },
     )
+
+
+def _seconds_to_wait(device: TOTPDevice) -> int:
+    """Whole seconds before the device takes a code again after wrong ones; 0 if now."""
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details or "locked_until" not in details:
+        return 0
+    return max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
 
 
 def qr_key(config_url: str) -> str:

@@ -1,6 +1,7 @@
 """Sign-in protection, two-factor sign-in, sessions, CSRF and change history."""
 
 import hashlib
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -217,9 +218,20 @@ def test_the_enrolment_code_is_the_devices_own_and_is_drawn_once(db):
     other_client = Client()
     other_client.force_login(other)
     assert drawn not in other_client.get("/account/two-factor/setup/").content.decode()
-    # Once the device is confirmed, the drawing of its secret is no longer kept. (After
-    # the mistyped code, django-otp makes the next try wait: the wait is lifted here.)
+    # Right after wrong codes, even the right one waits, and the page says so. (Three
+    # failures just now: django-otp asks for 4 seconds.)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=3, throttling_failure_timestamp=timezone.now()
+    )
+    too_soon = client.post("/account/two-factor/setup/", {"token": f"{totp(device.bin_key):06d}"})
+    assert re.search(
+        r"A wrong code was typed just before: wait [1-4] seconds? and type the code",
+        too_soon.content.decode(),
+    )
     device.refresh_from_db()
+    assert not device.confirmed
+    # Once the device is confirmed, the drawing of its secret is no longer kept. (The
+    # wait is lifted here rather than slept through.)
     device.throttle_reset()
     client.post("/account/two-factor/setup/", {"token": f"{totp(device.bin_key):06d}"})
     device.refresh_from_db()

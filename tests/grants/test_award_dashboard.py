@@ -218,3 +218,5 @@ def test_the_dashboard_counts_vestings_awaiting_confirmation_up_to_1000(client_f
         ]
         vestings = client_for(ADMIN).get("/grants/vestings/")
         assert vestings.context["page"].paginator.count == count
+        # The vestings page gives the exact number.
+        assert f'id="vestings-count">{count:,}</span>' in vestings.content.decode()

@@ -256,6 +256,7 @@ def test_a_committee_member_approves_an_award_once(client_for, award):
     assert f'href="/grants/awards/{award.pk}/approve/"' in html
     confirm = page(client, f"/grants/awards/{award.pk}/approve/")
     assert "4,000" in confirm and 'name="confirm"' in confirm  # the terms, then confirm
+    assert f"<p>{award.get_award_type_display()} no. {award.pk}. Check the terms" in confirm
     unconfirmed = client.post(f"/grants/awards/{award.pk}/approve/", {"meeting": "Meeting"})
     assert (
         unconfirmed.status_code == 200
