@@ -137,7 +137,7 @@ def setup(request):
     )
 
 
-def _seconds_to_wait(device: TOTPDevice) -> int:
+def _seconds_to_wait(device) -> int:
     """Whole seconds before the device takes a code again after wrong ones; 0 if now."""
     allowed, details = device.verify_is_allowed()
     if allowed or not details or "locked_until" not in details:
@@ -176,9 +176,28 @@ def _new_backup_codes(user) -> list[str]:
 def verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # After a wrong code django-otp refuses even the right one for a while: the waits
+        # as they stood before this code was tried (trying it may start a new one). Said
+        # only when every device was waiting: a device that was not has refused the code.
+        waits = {d: _seconds_to_wait(d) for d in devices_for_user(request.user, confirmed=True)}
+        app_wait = max((w for d, w in waits.items() if isinstance(d, TOTPDevice)), default=0)
         device = match_token(request.user, form.cleaned_data["token"].strip().replace(" ", ""))
         if device is None:
-            form.add_error("token", "That code is not valid.")
+            if waits and min(waits.values()) > 0:
+                wait = max(waits.values())
+                form.add_error(
+                    "token",
+                    f"That code was not accepted: after a wrong code, wait {wait} "
+                    f"second{pluralize(wait)} and try again.",
+                )
+            elif app_wait:
+                form.add_error(
+                    "token",
+                    "That code is not valid, or it came from the app too soon after a wrong "
+                    f"one: wait {app_wait} second{pluralize(app_wait)} before the next.",
+                )
+            else:
+                form.add_error("token", "That code is not valid.")
         else:
             _signed_in_with_second_factor(request, device)
             return redirect(_safe_next(request))

@@ -175,8 +175,32 @@ def test_with_2fa_required_nothing_is_reachable_before_enrolment_and_verificatio
     again = Client()
     again.force_login(user)
     response = again.post("/account/two-factor/verify/", {"token": codes[0]})
-    assert "not valid" in response.content.decode()  # each backup code works once
+    assert "That code is not valid" in response.content.decode()  # a backup code works once
     assert again.get("/grants/").status_code == 302
+    # Right after wrong codes even a good one is refused for a while, and the page says
+    # so. (Three failures just now: django-otp asks for 4 seconds.)
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).update(
+            throttling_failure_count=3, throttling_failure_timestamp=timezone.now()
+        )
+    waiting = again.post("/account/two-factor/verify/", {"token": codes[1]})
+    assert re.search(
+        r"That code was not accepted: after a wrong code, wait [1-4] seconds? and try again",
+        waiting.content.decode(),
+    )
+    # Only the app's device waiting: a code may be a wrong backup code, or an app's code
+    # too soon, and the page says both.
+    StaticDevice.objects.get(user=user).throttle_reset()
+    wrong = again.post("/account/two-factor/verify/", {"token": "nothing1"})
+    assert re.search(
+        r"That code is not valid, or it came from the app too soon after a wrong one: "
+        r"wait [1-4] seconds? before the next",
+        wrong.content.decode(),
+    )
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user):
+            device.throttle_reset()
+    assert again.post("/account/two-factor/verify/", {"token": codes[1]}).status_code == 302
 
 
 @override_settings(REQUIRE_2FA=True)
