@@ -1,7 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -17,6 +19,22 @@ AWARDS_PER_PAGE = 50
 def digits(text: str) -> str:
     """A page number as asked for, or "" for anything else (the first page)."""
     return text if text.isascii() and text.isdigit() and len(text) < 12 else ""
+
+
+def pages_query(grants_page: int, awards_page: int | None) -> str:
+    """The query string of a page of grants beside a page of awards (None without the
+    power to approve awards)."""
+    if awards_page is None:
+        return f"?page={grants_page}"
+    return f"?page={grants_page}&awards_page={awards_page}"
+
+
+def page_links(page: Page, query: Callable[[int], str]) -> dict[str, str]:
+    """The previous and next pages' links ("" where there is none) for _pages.html."""
+    return {
+        "previous": query(page.previous_page_number()) if page.has_previous() else "",
+        "next": query(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 @permission_required("grants.approve_optiongrant", raise_exception=True)
@@ -70,8 +88,13 @@ def approvals(request):
             .select_related("person", "bonus_returned_by")
             .order_by("-fiscal_year", "person__name"),
             "grants": page,
+            "grants_links": page_links(
+                page, lambda n: pages_query(n, None if awards is None else awards.number)
+            ),
             "awards": awards,
-            "page_number": page.number,
+            "awards_links": None
+            if awards is None
+            else page_links(awards, lambda n: pages_query(page.number, n) + "#awards-h"),
             "queue": queue,
         },
     )

@@ -57,6 +57,8 @@ def test_the_approvals_queue_pages_oldest_first_and_approving_returns_to_the_pag
     first = client.get("/grants/approvals/")
     assert len(first.context["grants"]) == 50 and first.context["grants"].paginator.count == 60
     assert "Page 1 of 2" in first.content.decode()
+    # The next page of grants keeps the page of awards shown.
+    assert 'href="?page=2&amp;awards_page=1">Next</a>' in first.content.decode()
     dates = [g.grant_date for g in first.context["grants"]]
     assert dates == sorted(dates)
     second = client.get("/grants/approvals/?page=2")
