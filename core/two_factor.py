@@ -176,29 +176,39 @@ def _new_backup_codes(user) -> list[str]:
 def verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # After a wrong code django-otp refuses even the right one for a while: the waits
-        # as they stood before this code was tried (trying it may start a new one). Said
-        # only when every device was waiting: a device that was not has refused the code.
-        waits = {d: _seconds_to_wait(d) for d in devices_for_user(request.user, confirmed=True)}
-        app_wait = max((w for d, w in waits.items() if isinstance(d, TOTPDevice)), default=0)
-        device = match_token(request.user, form.cleaned_data["token"].strip().replace(" ", ""))
+        token = form.cleaned_data["token"].strip().replace(" ", "")
+        # After a wrong code django-otp refuses even the right one for a while. The wait
+        # said is that of the device the code is for (an app's code is its digits, a
+        # backup code is not), as it stood before this code was tried: trying it starts
+        # a new wait on every device.
+        devices = list(devices_for_user(request.user, confirmed=True))
+        app_lengths = {d.digits for d in devices if isinstance(d, TOTPDevice)}
+        from_app = token.isdigit() and len(token) in app_lengths
+        wait = max(
+            (_seconds_to_wait(d) for d in devices if isinstance(d, TOTPDevice) == from_app),
+            default=0,
+        )
+        device = match_token(request.user, token)
         if device is None:
-            if waits and min(waits.values()) > 0:
-                wait = max(waits.values())
+            if wait:
                 form.add_error(
                     "token",
                     f"That code was not accepted: after a wrong code, wait {wait} "
                     f"second{pluralize(wait)} and try again.",
                 )
-            elif app_wait:
-                form.add_error(
-                    "token",
-                    "That code is not valid, or it came from the app too soon after a wrong "
-                    f"one: wait {app_wait} second{pluralize(app_wait)} before the next.",
-                )
             else:
                 form.add_error("token", "That code is not valid.")
         else:
+            # Signed in: the wrong codes before no longer count on any device (django-otp
+            # resets only the device that matched, so each typo made the backup codes'
+            # wait double from one sign-in to the next). Updated in place: these copies
+            # were read before the code was tried, and saving one would write back the
+            # app's last used time step, which refuses a code used twice.
+            for other in devices:
+                if other.throttling_failure_count:
+                    type(other).objects.filter(pk=other.pk).update(
+                        throttling_failure_count=0, throttling_failure_timestamp=None
+                    )
             _signed_in_with_second_factor(request, device)
             return redirect(_safe_next(request))
     return render(request, "core/two_factor_verify.html", {"form": form})

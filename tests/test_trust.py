@@ -188,19 +188,35 @@ def test_with_2fa_required_nothing_is_reachable_before_enrolment_and_verificatio
         r"That code was not accepted: after a wrong code, wait [1-4] seconds? and try again",
         waiting.content.decode(),
     )
-    # Only the app's device waiting: a code may be a wrong backup code, or an app's code
-    # too soon, and the page says both.
-    StaticDevice.objects.get(user=user).throttle_reset()
+
+    # Only the app's device waiting: a wrong backup code is called not valid, and the
+    # app's right code, too soon, is told to wait. (Each try starts a wait on the backup
+    # codes too: lifted between tries.)
+    def backup_codes_ready():
+        StaticDevice.objects.filter(user=user).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+
+    backup_codes_ready()
     wrong = again.post("/account/two-factor/verify/", {"token": "nothing1"})
+    assert "That code is not valid." in wrong.content.decode()
+    backup_codes_ready()
+    app = TOTPDevice.objects.get(user=user)
+    too_soon = again.post("/account/two-factor/verify/", {"token": f"{totp(app.bin_key):06d}"})
     assert re.search(
-        r"That code is not valid, or it came from the app too soon after a wrong one: "
-        r"wait [1-4] seconds? before the next",
-        wrong.content.decode(),
+        r"That code was not accepted: after a wrong code, wait [1-4] seconds? and try again",
+        too_soon.content.decode(),
     )
+    # Waits over, with failures counted on both devices: signing in with a backup code
+    # clears both counts, so the next typo waits 1 second, not 16.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
     for model in (TOTPDevice, StaticDevice):
-        for device in model.objects.filter(user=user):
-            device.throttle_reset()
+        model.objects.filter(user=user).update(
+            throttling_failure_count=4, throttling_failure_timestamp=an_hour_ago
+        )
     assert again.post("/account/two-factor/verify/", {"token": codes[1]}).status_code == 302
+    for model in (TOTPDevice, StaticDevice):
+        assert model.objects.get(user=user).throttling_failure_count == 0
 
 
 @override_settings(REQUIRE_2FA=True)
