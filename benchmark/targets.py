@@ -35,8 +35,11 @@ def page_failures(pages: dict, floor_ms: float, size: str) -> list[dict]:
     for label, page in pages.items():
         if page.get("targets") is False:
             continue
-        if page["queries"] > MAX_QUERIES:
-            found.append(failure("queries", label, size, page["queries"], MAX_QUERIES))
+        # The first request after a change too, where figures kept under the data
+        # version are computed again.
+        queries = max(page["queries"], page.get("first_queries", 0))
+        if queries > MAX_QUERIES:
+            found.append(failure("queries", label, size, queries, MAX_QUERIES))
         if page["p50_ms"] > MAX_P50_MS:
             found.append(failure("p50", label, size, page["p50_ms"], MAX_P50_MS))
         lean = round(LEAN_RATIO * page["all_sql_ms"] + LEAN_MS, 1)

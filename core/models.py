@@ -15,3 +15,15 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} ({self.submitted_at:%Y-%m-%d %H:%M})"
+
+
+class DataVersion(models.Model):
+    """One row (id 1) whose token the database replaces on every write to the company's
+    data (core/data_version.py), so figures kept under it are dropped as soon as anything
+    they were computed from changes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    token = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.token

@@ -5,12 +5,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from core.data_version import kept
 from core.tables import escape_cell
 from core.templatetags.money import format_money, format_price, format_shares
 
@@ -72,10 +74,11 @@ class Report:
     description: str
     form_class: type[forms.Form]
 
-    if TYPE_CHECKING:
-        # A class attribute, or a property where the columns depend on the parameters.
-        @property
-        def columns(self) -> list[Column]: ...
+    @property
+    def columns(self) -> list[Column]:
+        """A class attribute, or a property where the columns depend on the parameters;
+        for a report that keeps its figures, those compute_columns() gave with them."""
+        return self.figures()[2]
 
     def __init__(self, params: dict):
         self.params = params
@@ -94,16 +97,55 @@ class Report:
             )
         return cls(form.cleaned_data)
 
+    # A report whose figures are few (a row a plan, an officer or an officer's grant) sets
+    # keeps_figures and defines compute_rows(), and compute_footnotes() and
+    # compute_columns() where they vary: its rows, footnotes and columns, computed in that
+    # order (the footnotes may say what the rows found), are kept under the data version
+    # (core/data_version.py) and served until the company's data or the day changes (a
+    # figure may be as of today). A report whose rows may be many (every installment)
+    # defines rows() and footnotes() and computes them each time.
+    keeps_figures = False
+
+    def figures(self) -> tuple[list[dict], list[str], list[Column]]:
+        if not hasattr(self, "_figures"):
+
+            def compute() -> tuple[list[dict], list[str], list[Column]]:
+                rows = list(self.compute_rows())
+                footnotes = self.compute_footnotes()
+                return rows, footnotes, self.compute_columns()
+
+            self._figures = kept(self.figures_key(), compute)
+        return self._figures
+
     def rows(self) -> Iterator[dict]:
+        if not self.keeps_figures:
+            raise NotImplementedError
+        return iter(self.figures()[0])
+
+    def footnotes(self) -> list[str]:
+        return self.figures()[1] if self.keeps_figures else []
+
+    def compute_rows(self) -> Iterator[dict]:
         raise NotImplementedError
+
+    def compute_footnotes(self) -> list[str]:
+        return []
+
+    def compute_columns(self) -> list[Column]:
+        return list(self.columns)
+
+    def figures_key(self) -> str:
+        """The report, the day and its parameters, a record by its primary key."""
+        params = sorted(
+            (name, f"pk={value.pk}" if isinstance(value, Model) else repr(value))
+            for name, value in self.params.items()
+        )
+        return f"report\n{self.name}\n{timezone.localdate()}\n{params!r}"
 
     def row_count(self) -> int | None:
         """How many rows rows() yields, where one query says so (the total of
         export_report's progress bar); None where it would cost the rows themselves."""
         return None
-
-    def footnotes(self) -> list[str]:
-        return []
 
     def parameters(self) -> list[tuple[str, str]]:
         """(label, value) pairs that say what the figures are for."""

@@ -32,8 +32,10 @@ class PlanBasedAwards(Report):
     )
     form_class = forms.YearForm
 
-    @property
-    def columns(self):
+    # A few rows for the named officers, from many annotated queries: kept (Report.figures()).
+    keeps_figures = True
+
+    def compute_columns(self) -> list[Column]:
         # The stock-award columns (and the kind of each row) appear when a named officer
         # received an award in the year, the committee's date when it differs from a grant
         # date (Item 402(a)(5): a column with nothing to report may be left out).
@@ -121,7 +123,7 @@ class PlanBasedAwards(Report):
         holdings += [award for award, _ in self.awards()]
         return any(_action_date(holding) is not None for holding in holdings)
 
-    def rows(self) -> Iterator[dict]:
+    def compute_rows(self) -> Iterator[dict]:
         awards = self.awards()
         rank = self.rank()
         rows = []
@@ -165,7 +167,7 @@ class PlanBasedAwards(Report):
         rows.sort(key=lambda row: row.pop("_order"))
         yield from rows
 
-    def footnotes(self) -> list[str]:
+    def compute_footnotes(self) -> list[str]:
         year = self.params["year"]
         notes = []
         if self.committee_dates_differ():

@@ -47,8 +47,10 @@ class OutstandingEquityAwards(Report):
     )
     form_class = forms.FiscalYearEndForm
 
-    @property
-    def columns(self):
+    # A few rows for the named officers, from many annotated queries: kept (Report.figures()).
+    keeps_figures = True
+
+    def compute_columns(self) -> list[Column]:
         # The stock-award columns (and the kind of each row) appear when a named officer
         # holds an award not vested at the year-end; a table without any leaves them out,
         # as Item 402(a)(5) allows for a column with nothing to report.
@@ -243,7 +245,7 @@ class OutstandingEquityAwards(Report):
             "stock_value": NOT_VALUED if closing is None else award.unvested * closing,
         }
 
-    def rows(self) -> Iterator[dict]:
+    def compute_rows(self) -> Iterator[dict]:
         self._notes: list[str] = []
         self._price_note = ""
         grants = list(self.grants())  # the named officers' grants: a few dozen
@@ -292,7 +294,7 @@ class OutstandingEquityAwards(Report):
             f"stock unit."
         )
 
-    def footnotes(self) -> list[str]:
+    def compute_footnotes(self) -> list[str]:
         notes = list(getattr(self, "_notes", []))
         if getattr(self, "_price_note", ""):
             notes.append(self._price_note)

@@ -44,8 +44,10 @@ class OptionExercises(Report):
     )
     form_class = forms.YearForm
 
-    @property
-    def columns(self):
+    # A few rows for the named officers, from many annotated queries: kept (Report.figures()).
+    keeps_figures = True
+
+    def compute_columns(self) -> list[Column]:
         columns = [
             Column("name", "Name"),
             Column("shares", "Number of shares acquired on exercise", SHARES),
@@ -132,7 +134,7 @@ class OptionExercises(Report):
         order = ("person", "part", "vest_date")
         return list(exercises.union(vestings, all=True).order_by(*order))
 
-    def rows(self) -> Iterator[dict]:
+    def compute_rows(self) -> Iterator[dict]:
         self._unpriced = 0
         self._vesting_notes: list[str] = []
         self._unpriced_vestings = False
@@ -178,7 +180,7 @@ class OptionExercises(Report):
         self._vesting_notes.append(f"{person}: {used}.")
         return {"vested_shares": shares, "vested_value": value}
 
-    def footnotes(self) -> list[str]:
+    def compute_footnotes(self) -> list[str]:
         notes = ["Value realized: (fair market value at exercise - exercise price) x shares."]
         if getattr(self, "_unpriced", 0):
             notes.append(

@@ -1,4 +1,5 @@
 import tempfile
+from contextlib import nullcontext
 from itertools import islice
 
 from django.contrib import messages
@@ -77,7 +78,8 @@ def report_page(request, name: str):
             messages.error(request, str(error))
     # In a transaction, PostgreSQL's server-side cursor (iterator()) is declared without
     # HOLD, so only the rows shown are read; outside one it materializes every row first.
-    with transaction.atomic():
+    # A report that keeps its figures reads them all, and none when they are kept.
+    with nullcontext() if report.keeps_figures else transaction.atomic():
         rows = list(islice(report.rows(), PAGE_ROWS + 1))
     cells = [[(c, c.display(row.get(c.key))) for c in report.columns] for row in rows[:PAGE_ROWS]]
     context = {

@@ -273,6 +273,18 @@ class Command(BaseCommand):
             if page.get("targets") is False:
                 missed = ["(not held)"]
             out(f"{line}  {', '.join(missed)}")
+        kept = [
+            (label, page, big.get(label))
+            for label, page in results["pages"].items()
+            if first_differs(page) or (label in big and first_differs(big[label]))
+        ]
+        if kept:
+            out("First request after a change (the figures kept under the data version computed):")
+            for label, page, other in kept:
+                out(
+                    f"  {label}: {page['first_ms']} ms"
+                    + (f" (x10: {other['first_ms']} ms)" if other else "")
+                )
         out(
             "Milliseconds. SQL: the database running all of the page's reads, one after "
             f"another. Floor: {results['floor']['page']}, p50 {results['floor']['p50_ms']} ms"
@@ -335,3 +347,10 @@ class Command(BaseCommand):
                 out(self.style.ERROR(f"  {target}: {checked['limits'][target]}"))
                 for f in missed:
                     out(f"    {f['subject']} ({f['size']}): {f['value']}, limit {f['limit']}")
+
+
+def first_differs(page: dict) -> bool:
+    """Whether a page's first request after a change stands apart from its p50: more than
+    twice as long and 5 ms more (noise alone rarely doubles a page), as where kept
+    figures are computed again."""
+    return page["first_ms"] > 2 * page["p50_ms"] + 5
