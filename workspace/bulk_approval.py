@@ -71,21 +71,21 @@ def approve_selected(*, by, meeting: str, chosen: Selection) -> int:
     with transaction.atomic():
         records = {
             r.pk: r
-            for r in OfficerYear.objects.select_for_update()
+            for r in OfficerYear.objects.select_for_update(of=("self",))
             .select_related("person")
             .filter(pk__in={*chosen.salary, *chosen.bonus})
             .order_by("pk")  # locked in one order: two approvals never deadlock
         }
         grants = {
             g.pk: g
-            for g in OptionGrant.objects.select_for_update()
+            for g in OptionGrant.objects.select_for_update(of=("self",))
             .select_related("optionee")
             .filter(pk__in=chosen.grant)
             .order_by("pk")  # locked in one order: two approvals never deadlock
         }
         awards = {
             a.pk: a
-            for a in StockAward.objects.select_for_update()
+            for a in StockAward.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk__in=chosen.award)
             .order_by("pk")  # locked in one order: two approvals never deadlock

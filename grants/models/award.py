@@ -392,7 +392,9 @@ class StockAward(VestingLedger, models.Model):
         today = today or timezone.localdate()
         with transaction.atomic():
             award = (
-                StockAward.objects.select_for_update().select_related("recipient").get(pk=self.pk)
+                StockAward.objects.select_for_update(of=("self",))
+                .select_related("recipient")
+                .get(pk=self.pk)
             )
             rows = dict(award.installment_rows())
             if vest_date not in rows:

@@ -151,9 +151,11 @@ class GrantExercises(GrantLedger):
         and the exercise's sequence number is unique per grant, so two that slipped past
         each other could never both be saved."""
         with transaction.atomic():
+            # The grant's row alone (of self): FOR UPDATE over the join would lock its plan
+            # and person too, which an edit and an end of service lock before the grant's.
             grant = (
                 type(self)
-                ._default_manager.select_for_update()
+                ._default_manager.select_for_update(of=("self",))
                 .select_related("optionee", "plan")
                 .get(pk=self.pk)
             )

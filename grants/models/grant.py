@@ -368,7 +368,9 @@ class OptionGrant(GrantExercises, GrantAssumptions):
         meeting = clean_meeting(meeting, "approval_meeting")
         with transaction.atomic():
             current = (
-                OptionGrant.objects.select_for_update().select_related("optionee").get(pk=self.pk)
+                OptionGrant.objects.select_for_update(of=("self",))
+                .select_related("optionee")
+                .get(pk=self.pk)
             )
             if current.approved_at is not None:
                 raise ValidationError(f"{current} is already approved.")
