@@ -118,9 +118,13 @@ def test_the_benchmark_runs_at_both_sizes_and_checks_its_targets(tmp_path):
         assert {p["url"] for p in size["pages"].values()} >= {"/grants/approvals/", "/reports/"}
         for page in size["pages"].values():
             assert set(page) >= {"p50_ms", "p95_ms", "queries", "all_sql_ms", "first_ms"}
-        # The plan pool's figures are kept: its first request after a change computes them.
         pool = size["pages"]["plan pool report"]
-        assert pool["first_queries"] > pool["queries"]
+        assert pool["first_queries"] >= pool["queries"]
+    # The plan pool's figures are kept: its first request after a change computes them. In
+    # the scale database, whose writes are committed (on PostgreSQL this test's own
+    # transaction has written, and such a transaction keeps nothing).
+    pool = figures["scale"]["pages"]["plan pool report"]
+    assert pool["first_queries"] > pool["queries"]
     assert set(figures["scale"]["pages"]) == set(figures["pages"])
     assert figures["scale"]["optionees"] == 60
     assert figures["scale"]["grants"] > figures["grants"]

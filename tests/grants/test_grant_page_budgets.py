@@ -5,6 +5,7 @@ company"). The scale data of the benchmark, at two sizes."""
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from grants.models import OptionGrant, StockAward
@@ -12,12 +13,14 @@ from tests.grants.conftest import ADMIN
 
 pytestmark = pytest.mark.django_db
 
-# The most each page may ask (the signed-in user's session and permissions included).
+# The most each page may ask (the signed-in user's session and permissions included). The
+# lists' counts are kept under the data version (core/data_version.py): measured here as
+# on the first request after a write, the token read and then the count.
 BUDGETS = {
     "exercise form": 9,
     "exercise terms": 8,
-    "vestings to confirm": 7,
-    "awards": 9,
+    "vestings to confirm": 8,
+    "awards": 10,
     "edit grant": 9,
     "edit award": 9,
 }
@@ -57,6 +60,7 @@ def test_each_page_asks_its_fixed_number_of_queries_at_either_size(
     counts: dict[str, set[int]] = {}
     for label, url in pages():
         client.get(url)  # the session's first request renews it (a write): measure after
+        cache.clear()
         with django_assert_max_num_queries(BUDGETS[label]) as queries:
             assert client.get(url).status_code == 200, url
         counts.setdefault(label, set()).add(len(queries.captured_queries))
