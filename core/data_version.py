@@ -16,8 +16,8 @@ after it is as new as it, or newer (every reader then holds a newer token).
 
 On PostgreSQL the token changes at commit (a deferred constraint trigger on every row,
 which acts once a transaction): the token's row is locked only while a writing
-transaction commits, after it holds every other lock it takes, so writers never wait
-for one another's whole transaction nor lock in an order that could deadlock. SQLite
+transaction commits, after the row locks it took: writers wait for one another only while
+one commits, never for a whole transaction, and take the token last. SQLite
 writes one transaction at a time; its row triggers change the token as the rows change."""
 
 import functools
