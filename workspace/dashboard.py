@@ -17,10 +17,13 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from compensation.models import OfficerYear
+from core.data_version import kept
 from grants import rules
 from grants.models import (
     AwardInstallment,
@@ -187,21 +190,55 @@ def award_reminders(
     return due_list, waiting
 
 
+# The permissions that decide what the dashboard's figures show, in the order home() asks.
+FIGURE_PERMISSIONS = (
+    "grants.view_optiongrant",
+    "grants.view_stockaward",
+    "grants.view_awardvesting",
+    "grants.add_awardvesting",
+    "grants.approve_stockaward",
+    "compensation.view_officeryear",
+    "compensation.approve_officeryear",
+    "grants.approve_optiongrant",
+)
+
+
 def home(request):
-    """The dashboard: what is coming up and what waits, by role. A fixed number of
-    queries, whatever the number of grants (but for closing_soon()'s rare second one)."""
+    """The dashboard: what is coming up and what waits, by role. Its figures are rendered
+    once for each data version, day and set of permissions, and kept until the next write
+    (core.data_version.kept): one query then, the token. Computed, they take a fixed
+    number of queries whatever the number of grants (but for closing_soon()'s rare second
+    one). The recent changes are read on every request: the change log is not company data
+    whose writes move the data version."""
     user, today = request.user, timezone.localdate()
-    context: dict[str, object] = {"today": today}
-    if user.has_perm("grants.view_optiongrant"):
+    allowed = frozenset(p for p in FIGURE_PERMISSIONS if user.has_perm(p))
+    key = f"dashboard\n{today.isoformat()}\n{','.join(sorted(allowed))}"
+    figures, latest_year = kept(key, lambda: dashboard_figures(today, allowed))
+    context: dict[str, object] = {"today": today, "figures": figures, "latest_year": latest_year}
+    # Change history, from the same log as the History pages: for committee members and
+    # auditors.
+    if can_view_history(user):
+        context["recent_changes"] = list(Change.objects.order_by("-at", "-id")[:10])
+    return render(request, "workspace/home.html", context)
+
+
+def dashboard_figures(today: date, allowed: frozenset[str]) -> tuple[SafeString, int | None]:
+    """The dashboard's figures for a user with the `allowed` permissions, as HTML, and the
+    year the roster opens on."""
+    context: dict[str, object] = {
+        "today": today,
+        "can_confirm_vestings": "grants.add_awardvesting" in allowed,
+    }
+    if "grants.view_optiongrant" in allowed:
         soon = today + timedelta(days=90)
         context["upcoming_vests"] = upcoming_vests(
-            today, soon, awards=user.has_perm("grants.view_stockaward")
+            today, soon, awards="grants.view_stockaward" in allowed
         )
         closing = closing_soon(today, soon)
         month = today + timedelta(days=30)
         context["closing_30"] = [g for g in closing if g.deadline_as_of <= month]
         context["closing_90"] = [g for g in closing if g.deadline_as_of > month]
-    if user.has_perm("grants.view_awardvesting"):
+    if "grants.view_awardvesting" in allowed:
         # The first few with the count, in one query: the count as a subquery that the
         # database runs once (a window count sorted the whole backlog to find the first
         # few: 836 ms at 50,000 optionees). Counted up to VESTINGS_COUNTED and said to be
@@ -214,15 +251,16 @@ def home(request):
         context["vestings_count"] = min(total, VESTINGS_COUNTED)
         context["vestings_more"] = total > VESTINGS_COUNTED
         context["vestings_to_confirm"] = pending
-    if user.has_perm("grants.view_stockaward"):
-        due, waiting = award_reminders(today, approvals=user.has_perm("grants.approve_stockaward"))
+    if "grants.view_stockaward" in allowed:
+        due, waiting = award_reminders(today, approvals="grants.approve_stockaward" in allowed)
         context["elections_due"] = due
         if waiting is not None:
             context["awards_to_approve"] = waiting
-    if user.has_perm("compensation.view_officeryear"):
+    latest_year = None
+    if "compensation.view_officeryear" in allowed:
         # The year the roster opens on: the latest approved one, not a later proposal's.
-        context["latest_year"] = OfficerYear.objects.default_year()
-    if user.has_perm("compensation.approve_officeryear"):
+        latest_year = OfficerYear.objects.default_year()
+    if "compensation.approve_officeryear" in allowed:
         # Salaries and bonuses are approved apart (a bonus decided after the salary):
         # both lists from one query, the first few of each.
         proposed = list(
@@ -235,12 +273,8 @@ def home(request):
         )
         context["proposals"] = [r for r in proposed if not r.is_approved][:20]
         context["bonus_proposals"] = [r for r in proposed if r.is_bonus_proposed][:20]
-    if user.has_perm("grants.approve_optiongrant"):
+    if "grants.approve_optiongrant" in allowed:
         context["grants_to_approve"] = list(
             OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
         )
-    # Change history, from the same log as the History pages: for committee members and
-    # auditors.
-    if can_view_history(user):
-        context["recent_changes"] = list(Change.objects.order_by("-at", "-id")[:10])
-    return render(request, "workspace/home.html", context)
+    return render_to_string("workspace/_dashboard_figures.html", context), latest_year

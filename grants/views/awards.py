@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from ..models import (
     StockPlan,
     StockPrice,
 )
-from ..tables import AwardTable
+from ..tables import AwardTable, vestings_rows_html
 from .entry import approve_and_return, enter_with_installments
 from .grants import installment_states
 from .paging import FiguresPerPagePaginator
@@ -203,7 +204,7 @@ def approve_award(request, pk: int):
 
 
 def vesting_rows(installments) -> list[dict]:
-    """What each vesting's form shows: the shares withheld proposed (withholding_for), the
+    """What each vesting's row shows: the shares withheld proposed (withholding_for), the
     price used and its date (annotated by with_price_used()), the value (gross shares x
     price) and the net shares."""
     rows = []
@@ -223,14 +224,6 @@ def vesting_rows(installments) -> list[dict]:
                 "net": None if withheld is None else installment.shares - withheld,
                 "price": price,
                 "value": None if price is None else installment.shares * price[1],
-                "form": VestingConfirmationForm(
-                    initial={
-                        "award": award.pk,
-                        "vest_date": installment.vest_date,
-                        "shares_withheld": withheld,
-                    },
-                    auto_id=f"id_v{installment.pk}_%s",
-                ),
             }
         )
     return rows
@@ -251,16 +244,20 @@ def vestings_to_confirm(request):
         award_pk = ""
     # The count (a backlog of 68,508 at ten times the company) is kept until a write.
     page = KeptCountPaginator(pending, 50).get_page(request.GET.get("page"))
+    can_confirm = request.user.has_perm("grants.add_awardvesting")
     return render(
         request,
         "grants/vestings_to_confirm.html",
         {
             "today": today,
             "page": page,
-            "rows": vesting_rows(page.object_list),
+            "rows_html": vestings_rows_html(
+                vesting_rows(page.object_list),
+                # Asked once for the page, not once a row.
+                csrf_token=get_token(request) if can_confirm else None,
+            ),
             "award_pk": award_pk,
-            # Asked once for the page, not once a row.
-            "can_confirm": request.user.has_perm("grants.add_awardvesting"),
+            "can_confirm": can_confirm,
         },
     )
 

@@ -8,6 +8,7 @@ from django_tables2 import SingleTableMixin
 
 from core.access import get_object_for_user
 from core.charts import step_chart
+from core.data_version import kept
 from core.forms import as_of_date
 from core.templatetags.money import format_shares
 
@@ -86,27 +87,44 @@ class GrantListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     AWARDS_SHOWN = 10
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(as_of=self.as_of, **kwargs)
-        if self.request.user.has_perm("grants.view_stockaward"):
-            awards = StockAward.objects.filter(grant_date__lte=self.as_of)
-            name = self.request.GET.get("optionee", "").strip().replace("\x00", "")
-            if name:
-                awards = awards.filter(recipient__name__icontains=name[:200])
-            plan = self.request.GET.get("plan", "")
-            if plan.isascii() and plan.isdigit() and len(plan) < 19:
-                awards = awards.filter(plan_id=int(plan))
-            context["awards_shown"] = self.AWARDS_SHOWN
-            # The newest picked from the awards' own rows first, then read with the person
-            # and the figures: joined before the LIMIT, PostgreSQL hashed every person (23
-            # ms at 50,000 optionees).
-            newest = awards.order_by("-grant_date", "pk").values("pk")[: self.AWARDS_SHOWN]
-            context["awards"] = list(
-                StockAward.objects.filter(pk__in=newest)
-                .select_related("recipient", "plan")
-                .order_by("-grant_date", "pk")
-                .with_vesting_totals(self.as_of)
-            )
+        # The table is rendered here rather than by SingleTableMixin's get_context_data:
+        # its HTML (header, rows and pagination) and the newest awards are kept for each
+        # address and as-of date until the company's data changes (core.data_version.kept);
+        # building the table pages through the grants.
+        context = super(SingleTableMixin, self).get_context_data(as_of=self.as_of, **kwargs)
+        request = self.request
+        awards = request.user.has_perm("grants.view_stockaward")
+        key = f"grants-list\n{self.as_of.isoformat()}\n{awards}\n{request.get_full_path()}"
+        context["table_html"], context["awards"] = kept(
+            key,
+            lambda: (
+                self.get_table(**self.get_table_kwargs()).as_html(request),
+                self.newest_awards() if awards else None,
+            ),
+        )
+        context["awards_shown"] = self.AWARDS_SHOWN
         return context
+
+    def newest_awards(self) -> list[StockAward]:
+        """The newest AWARDS_SHOWN awards as of the date that match the person and plan
+        filters, with their figures."""
+        awards = StockAward.objects.filter(grant_date__lte=self.as_of)
+        name = self.request.GET.get("optionee", "").strip().replace("\x00", "")
+        if name:
+            awards = awards.filter(recipient__name__icontains=name[:200])
+        plan = self.request.GET.get("plan", "")
+        if plan.isascii() and plan.isdigit() and len(plan) < 19:
+            awards = awards.filter(plan_id=int(plan))
+        # The newest picked from the awards' own rows first, then read with the person and
+        # the figures: joined before the LIMIT, PostgreSQL hashed every person (23 ms at
+        # 50,000 optionees).
+        newest = awards.order_by("-grant_date", "pk").values("pk")[: self.AWARDS_SHOWN]
+        return list(
+            StockAward.objects.filter(pk__in=newest)
+            .select_related("recipient", "plan")
+            .order_by("-grant_date", "pk")
+            .with_vesting_totals(self.as_of)
+        )
 
 
 def installment_states(holding: VestingLedger, as_of) -> list[dict]:

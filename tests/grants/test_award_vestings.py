@@ -35,7 +35,7 @@ def test_the_vestings_page_lists_what_has_vested_and_waits(client_for, award):
     # before (none recorded on the vest date), 1,000 x $5 = $5,000.
     first = AwardInstallment.objects.get(award=award, vest_date=date(2007, 3, 1))
     row = html.split(f'id="vesting-{first.pk}"')[1].split("</tr>")[0]
-    assert 'value="250"' in row and "750" in row
+    assert 'value="250"' in row and "750" in row and "aria-describedby" not in row
     assert "$5.00 (2007-02-28)" in row and "$5,000" in row
     # Committee members and auditors read it, without the forms.
     read = page(client_for(AUDITOR), "/grants/vestings/")
@@ -73,7 +73,12 @@ def test_confirming_with_typed_shares_withheld(client_for, award):
 def test_an_award_without_a_rate_needs_the_shares_typed(client_for, db):
     award = make_award()
     html = page(client_for(ADMIN), "/grants/vestings/")
-    assert "No withholding rate recorded" in html
+    # The input is empty and names the hint under it, for a screen reader.
+    first = AwardInstallment.objects.filter(award=award).earliest("vest_date")
+    row = html.split(f'id="vesting-{first.pk}"')[1].split("</tr>")[0]
+    hint = f"id_v{first.pk}_no_rate"
+    assert f'id="{hint}">No withholding rate recorded: enter it.</div>' in row
+    assert 'name="shares_withheld" class' in row and f'aria-describedby="{hint}"' in row
     response = confirm(client_for(ADMIN), award, date(2007, 3, 1))
     assert "No withholding rate is recorded for this award" in response.content.decode()
     assert not AwardVesting.objects.exists()
