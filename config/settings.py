@@ -107,7 +107,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and IP before the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the groups' names with their permissions.
+    "core.backends.RoleBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

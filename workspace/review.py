@@ -1,15 +1,18 @@
 """The officer review (DOMAIN.md §1): salaries and bonuses beside the grants."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import F, Prefetch
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from compensation.forms import OfficerReviewForm
 from compensation.models import OfficerYear
 from core import fiscal
+from core.data_version import kept
 from grants.models import OptionGrant, StockAward, StockPrice
 
 
@@ -18,27 +21,37 @@ def officer_review(request):
     """DOMAIN.md §1: for a fiscal year, each officer's salary history and bonus, their
     grants, and the in-the-money value of their outstanding unexercisable options at a
     share price the committee types; beside them their restricted stock awards and units
-    not vested as of the date, valued at that price (unvested shares x price, §4)."""
-    latest_price = StockPrice.objects.order_by("-date").first()
+    not vested as of the date, valued at that price (unvested shares x price, §4).
+
+    The review is rendered once for each year, price, as-of date and day, and kept until
+    the company's data changes (core.data_version.kept)."""
     form = OfficerReviewForm(request.GET or None)
-    valid = form.is_valid() if form.is_bound else False
-    year = form.cleaned_data["year"] if valid else OfficerYear.objects.default_year()
-    context: dict[str, object] = {
-        "form": form,
-        "year": year,
-        "latest_price": latest_price,
-        "officers": [],
-    }
-    if year is None or (form.is_bound and not valid):
+    if form.is_bound and not form.is_valid():
+        context = {"form": form, "year": OfficerYear.objects.default_year(), "officers": []}
         return render(request, "workspace/officer_review.html", context)
-    price = form.cleaned_data.get("price") if valid else None
-    if price is None and latest_price is not None:
-        price = latest_price.price
-    as_of = (form.cleaned_data.get("as_of") if valid else None) or min(
-        timezone.localdate(), fiscal.year_end(year)
-    )
-    if not form.is_bound:
-        form = OfficerReviewForm(initial={"year": year, "price": price, "as_of": as_of})
+    typed = form.cleaned_data if form.is_bound else {}
+    year, price, as_of = typed.get("year"), typed.get("price"), typed.get("as_of")
+    key = f"officer-review\n{timezone.localdate().isoformat()}\n{year}\n{price}\n{as_of}"
+    review = kept(key, lambda: review_figures(year, price, as_of))
+    if not form.is_bound and review["year"] is not None:
+        form = OfficerReviewForm(
+            initial={"year": review["year"], "price": review["price"], "as_of": review["as_of"]}
+        )
+    return render(request, "workspace/officer_review.html", {"form": form, **review})
+
+
+def review_figures(year: int | None, price: Decimal | None, as_of: date | None) -> dict:
+    """The review of a fiscal year (default: the roster's) at a share price (default: the
+    latest recorded) as of a date (default: the year's end, or today if earlier): the
+    officers' figures, and the table showing them as HTML."""
+    if year is None:
+        year = OfficerYear.objects.default_year()
+        if year is None:
+            return {"year": None, "officers": [], "table": ""}
+    if price is None:
+        latest_price = StockPrice.objects.order_by("-date").first()
+        price = None if latest_price is None else latest_price.price
+    as_of = as_of or min(timezone.localdate(), fiscal.year_end(year))
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
         OfficerYear.objects.for_year(year)
@@ -98,13 +111,14 @@ def officer_review(request):
                 "total": value + (award_value or 0),
             }
         )
-    context.update(
-        form=form,
-        price=price,
-        as_of=as_of,
-        bonus_year=bonus_year,
-        officers=officers,
-        total_value=sum((o["total"] for o in officers), Decimal(0)),
-        awards_unpriced=price is None and any(o["awards"] for o in officers),
-    )
-    return render(request, "workspace/officer_review.html", context)
+    review = {
+        "year": year,
+        "price": price,
+        "as_of": as_of,
+        "bonus_year": bonus_year,
+        "officers": officers,
+        "total_value": sum((o["total"] for o in officers), Decimal(0)),
+        "awards_unpriced": price is None and any(o["awards"] for o in officers),
+    }
+    review["table"] = render_to_string("workspace/_officer_review_table.html", review)
+    return review
