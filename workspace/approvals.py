@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from compensation.models import OfficerYear
+from core.data_version import kept
 from grants.models import OptionGrant, StockAward
 
 from .bulk_approval import Selection, approve_selected
@@ -61,22 +63,14 @@ def approvals(request):
             meeting = " ".join(meeting.split())
             messages.success(request, f"Approved {count} at {meeting}.")
         return redirect(queue)
-    grants = (
-        OptionGrant.objects.awaiting_approval()
-        .select_related("optionee", "plan")
-        # Read backwards through the grant_awaiting_approval index.
-        .order_by("grant_date", "-pk")
+    approves_awards = request.user.has_perm("grants.approve_stockaward")
+    # The pages of grants and awards waiting, kept until the company's data changes: at
+    # ten times the company, counting what waits took most of the page's SQL.
+    key = f"approvals\n{page_number}\n{awards_page_number}\n{approves_awards}\n{queue}"
+    holdings = kept(
+        key,
+        lambda: holdings_waiting(page_number, awards_page_number, queue, awards=approves_awards),
     )
-    page = Paginator(grants, GRANTS_PER_PAGE).get_page(page_number)
-    awards = None
-    if request.user.has_perm("grants.approve_stockaward"):
-        # Restricted stock: the oldest first, as the grants, a page at a time of its own.
-        waiting = (
-            StockAward.objects.awaiting_approval()
-            .select_related("recipient", "plan")
-            .order_by("grant_date", "pk")
-        )
-        awards = Paginator(waiting, AWARDS_PER_PAGE).get_page(awards_page_number)
     return render(
         request,
         "workspace/approvals.html",
@@ -87,14 +81,40 @@ def approvals(request):
             "bonus_proposals": OfficerYear.objects.bonus_proposals()
             .select_related("person", "bonus_returned_by")
             .order_by("-fiscal_year", "person__name"),
-            "grants": page,
-            "grants_links": page_links(
-                page, lambda n: pages_query(n, None if awards is None else awards.number)
-            ),
-            "awards": awards,
-            "awards_links": None
-            if awards is None
-            else page_links(awards, lambda n: pages_query(page.number, n) + "#awards-h"),
+            "holdings": holdings,
             "queue": queue,
         },
     )
+
+
+def holdings_waiting(page_number: str, awards_page_number: str, queue: str, *, awards: bool):
+    """The page of grants and (with `awards`) the page of restricted stock awards and units
+    waiting for the committee's authorization, as HTML: the oldest first."""
+    grants = (
+        OptionGrant.objects.awaiting_approval()
+        .select_related("optionee", "plan")
+        # Read backwards through the grant_awaiting_approval index.
+        .order_by("grant_date", "-pk")
+    )
+    page = Paginator(grants, GRANTS_PER_PAGE).get_page(page_number)
+    waiting = None
+    if awards:
+        # Restricted stock: the oldest first, as the grants, a page at a time of its own.
+        waiting = Paginator(
+            StockAward.objects.awaiting_approval()
+            .select_related("recipient", "plan")
+            .order_by("grant_date", "pk"),
+            AWARDS_PER_PAGE,
+        ).get_page(awards_page_number)
+    context = {
+        "grants": page,
+        "grants_links": page_links(
+            page, lambda n: pages_query(n, None if waiting is None else waiting.number)
+        ),
+        "awards": waiting,
+        "awards_links": None
+        if waiting is None
+        else page_links(waiting, lambda n: pages_query(page.number, n) + "#awards-h"),
+        "queue": queue,
+    }
+    return render_to_string("workspace/_approvals_holdings.html", context)

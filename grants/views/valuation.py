@@ -21,7 +21,7 @@ from django.views.generic.edit import ModelFormMixin
 from compensation.forms import ApprovalForm, ReopenForm
 from core import fiscal
 from core.access import get_object_for_user
-from core.data_version import kept, kept_count
+from core.data_version import kept
 from core.dates import EARLIEST_DATE, LATEST_DATE
 from core.templatetags.money import format_money
 
@@ -102,23 +102,28 @@ def valued_grants() -> Exists:
 
 def counts_by_year() -> dict[int, dict[str, int]]:
     """{fiscal year: {"valued": n, "not_valued": m}} over every option grant, in one query
-    grouped by grant date (the fiscal year-end is a setting, applied here)."""
-    counts: dict[int, dict[str, int]] = {}
-    # The valued grants as one set, looked up by id: an EXISTS per grant ran a subquery for
-    # each of 150,000 grants (101 ms at 50,000 optionees).
-    valued_ids = GrantValuation.objects.current().values("grant_id")
-    by_date = (
-        OptionGrant.objects.order_by()
-        .values("grant_date")
-        .annotate(total=Count("pk"), valued=Count("pk", filter=Q(pk__in=valued_ids)))
-        .values_list("grant_date", "total", "valued")
-    )
-    # Kept until the company's data changes: 150,000 grants took 30 ms to count.
-    for day, total, valued in kept("valuation-counts-by-grant-date", lambda: list(by_date)):
-        year = counts.setdefault(fiscal.year_of(day), {"valued": 0, "not_valued": 0})
-        year["valued"] += valued
-        year["not_valued"] += total - valued
-    return counts
+    grouped by grant date (the fiscal year-end is a setting, applied here). Kept until the
+    company's data changes (or the year-end setting): 150,000 grants took 30 ms to count,
+    and their 2,600 grant dates 5 ms to add up by year."""
+
+    def count() -> dict[int, dict[str, int]]:
+        counts: dict[int, dict[str, int]] = {}
+        # The valued grants as one set, looked up by id: an EXISTS per grant ran a
+        # subquery for each of 150,000 grants (101 ms at 50,000 optionees).
+        valued_ids = GrantValuation.objects.current().values("grant_id")
+        by_date = (
+            OptionGrant.objects.order_by()
+            .values("grant_date")
+            .annotate(total=Count("pk"), valued=Count("pk", filter=Q(pk__in=valued_ids)))
+            .values_list("grant_date", "total", "valued")
+        )
+        for day, total, valued in by_date:
+            year = counts.setdefault(fiscal.year_of(day), {"valued": 0, "not_valued": 0})
+            year["valued"] += valued
+            year["not_valued"] += total - valued
+        return counts
+
+    return kept("valuation-counts-by-year", count)
 
 
 def grants_of_year(year: int):
@@ -156,17 +161,30 @@ def defaults_detail(request, pk: int, approve_form=None, reopen_form=None, statu
         pk=pk,
     )
     grants = grants_of_year(defaults.fiscal_year).annotate(valued=valued_grants())
-    not_valued = list(
-        grants.filter(valued=False)
-        .select_related("optionee")
-        .order_by("grant_date", "pk")[:NOT_VALUED_SHOWN]
+
+    def year_figures() -> tuple[int, int, list[OptionGrant]]:
+        not_valued = grants.filter(valued=False)
+        return (
+            grants.filter(valued=True).count(),
+            not_valued.count(),
+            list(
+                not_valued.select_related("optionee").order_by("grant_date", "pk")[
+                    :NOT_VALUED_SHOWN
+                ]
+            ),
+        )
+
+    # Kept until the company's data changes (the year's bounds follow the year-end
+    # setting, under which kept figures are kept too).
+    valued, not_valued_count, not_valued = kept(
+        f"valuation-year\n{defaults.fiscal_year}", year_figures
     )
     context = {
         "defaults": defaults,
         "start": fiscal.year_start(defaults.fiscal_year),
         "end": fiscal.year_end(defaults.fiscal_year),
-        "valued_count": kept_count(grants.filter(valued=True)),
-        "not_valued_count": kept_count(grants.filter(valued=False)),
+        "valued_count": valued,
+        "not_valued_count": not_valued_count,
         "not_valued": not_valued,
         "not_valued_shown": NOT_VALUED_SHOWN,
         "history": defaults.history.select_related("history_user").order_by("-history_date")[
