@@ -121,10 +121,9 @@ def test_a_single_approval_comes_back_to_the_queue(client_for, waiting):
 def test_the_page_runs_a_fixed_number_of_queries(client_for, waiting, django_assert_num_queries):
     client = client_for("committee")
     client.get(URL)
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     # The pages of holdings waiting are kept under the data version: each measurement
     # computes them, as the first request after a write does.
