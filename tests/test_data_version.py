@@ -352,3 +352,39 @@ def test_a_kept_page_follows_every_write(client_for, url):
     # it was entered.)
     assert "After Name" in after and after.count("Before Name") < computed.count("Before Name")
     assert after_queries == queries
+
+
+def test_a_kept_page_is_kept_for_its_day(client_for):
+    """A page kept under the data version is computed again on the next day, with no
+    write: what waits for approval, for one, depends on the day (a grant whose window
+    has closed is no longer approvable). An hour before midnight, then an hour after:
+    well within the time a kept page may last."""
+    import re
+    from datetime import datetime, time, timedelta
+
+    import time_machine
+    from django.contrib.auth import get_user_model
+
+    cache.clear()
+    today = timezone.localdate()
+    make_grant(
+        [(today - timedelta(days=30), 1_000)],
+        optionee=PersonFactory(name="Closing Today"),
+        approved=False,
+        grant_date=today - timedelta(days=300),
+        expiration_date=today,
+    )
+    client = client_for("committee")
+    user = get_user_model().objects.get(username="committee")
+    late = timezone.make_aware(datetime.combine(today, time(23)))  # the site's time zone
+    for moment, listed in ((late, True), (late + timedelta(hours=2), False)):
+        with time_machine.travel(moment, tick=False):
+            client.force_login(user)  # a session lasts half an hour
+            # (The dashboard's recent changes name the grant too, as entered.)
+            for url, waiting in (
+                ("/grants/approvals/", r'name="grant" value="\d+"'),
+                ("/", r"<li>Grant: "),
+            ):
+                html = client.get(url).content.decode()
+                found = re.search(f'{waiting}.*?<a href="[^"]+">Closing Today', html)
+                assert (found is not None) is listed, (url, moment)

@@ -7,6 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from compensation.models import OfficerYear
 from core.data_version import kept
@@ -64,9 +65,11 @@ def approvals(request):
             messages.success(request, f"Approved {count} at {meeting}.")
         return redirect(queue)
     approves_awards = request.user.has_perm("grants.approve_stockaward")
-    # The pages of grants and awards waiting, kept until the company's data changes: at
-    # ten times the company, counting what waits took most of the page's SQL.
-    key = f"approvals\n{page_number}\n{awards_page_number}\n{approves_awards}\n{queue}"
+    # The pages of grants and awards waiting, kept until the company's data changes, for
+    # the day (a grant whose window has closed is no longer listed): at ten times the
+    # company, counting what waits took most of the page's SQL.
+    today = timezone.localdate().isoformat()
+    key = f"approvals\n{today}\n{page_number}\n{awards_page_number}\n{approves_awards}\n{queue}"
     holdings = kept(
         key,
         lambda: holdings_waiting(page_number, awards_page_number, queue, awards=approves_awards),
