@@ -25,6 +25,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from itertools import chain
 from typing import TypeVar
 
@@ -176,13 +177,15 @@ def current_token() -> str | None:
 
 
 _MISSING = object()
+# The token under which a kept figure is being computed, in this thread or task.
+_computing: ContextVar[str | None] = ContextVar("data_version_computing", default=None)
 
 
 def kept(key: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the cache under `key` for as long as the company's data (and
     the fiscal year-end setting) is unchanged. One query (the token) when kept; computed
     each time where there is no token."""
-    token = current_token()
+    token = _computing.get() or current_token()
     if token is None:
         return compute()
     # The fiscal year-end is a setting the figures may depend on (the years they group by).
@@ -190,7 +193,13 @@ def kept(key: str, compute: Callable[[], T]) -> T:
     name = "data-version:" + hashlib.sha256(scope.encode()).hexdigest()
     value = cache.get(name, _MISSING)
     if value is _MISSING:
-        value = compute()
+        # A figure kept while computing this one (a table's count) is read after the same
+        # token: kept under it, without reading it again.
+        computing = _computing.set(token)
+        try:
+            value = compute()
+        finally:
+            _computing.reset(computing)
         cache.set(name, value, TIMEOUT)
     return value
 

@@ -32,7 +32,7 @@ from ..models import (
 from ..tables import AwardTable, vestings_rows_html
 from .entry import approve_and_return, enter_with_installments
 from .grants import installment_states
-from .paging import FiguresPerPagePaginator
+from .paging import FiguresPerPagePaginator, kept_table_html
 
 
 class AwardFilter(django_filters.FilterSet):
@@ -92,7 +92,11 @@ class AwardListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return options
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(as_of=self.as_of, **kwargs)
+        # The table kept until the company's data changes (kept_table_html), rather than
+        # built by SingleTableMixin's get_context_data.
+        context = super(SingleTableMixin, self).get_context_data(as_of=self.as_of, **kwargs)
+        context["table_html"] = kept_table_html(self, "awards-list", self.as_of)
+        return context
 
 
 def election_status(award: StockAward) -> str:

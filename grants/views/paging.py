@@ -1,6 +1,8 @@
+from django.utils.safestring import SafeString
+from django_tables2 import SingleTableMixin
 from django_tables2.rows import BoundRows
 
-from core.data_version import KeptCountPaginator
+from core.data_version import KeptCountPaginator, kept
 
 
 class FiguresPerPagePaginator(KeptCountPaginator):
@@ -24,3 +26,13 @@ class FiguresPerPagePaginator(KeptCountPaginator):
         )
         # django-stubs leaves out this hook (Django's Paginator._get_page, "for subclasses").
         return super()._get_page(shown, number, paginator)  # type: ignore[misc]
+
+
+def kept_table_html(view: SingleTableMixin, name: str, as_of) -> SafeString:
+    """The view's table (header, rows and pagination) as HTML, rendered once for each
+    address and as-of date and kept until the company's data changes: building the table
+    pages through the records and computes the shown page's figures. For a view that
+    renders it so instead of through SingleTableMixin.get_context_data()."""
+    request = view.request  # type: ignore[attr-defined]
+    key = f"{name}\n{as_of.isoformat()}\n{request.get_full_path()}"
+    return kept(key, lambda: view.get_table(**view.get_table_kwargs()).as_html(request))
