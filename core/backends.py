@@ -37,8 +37,8 @@ class RoleBackend(ModelBackend):
 def role_names(user) -> list[str]:
     """The names of the user's groups, in their order: read with the groups' permissions
     by RoleBackend where it has read them, on their own otherwise (a superuser's)."""
-    if not hasattr(user, "_role_names"):
-        user.get_group_permissions()
+    if not hasattr(user, "_role_names") and user.is_active and not user.is_superuser:
+        user.get_group_permissions()  # reads the names too
     if not hasattr(user, "_role_names"):
         user._role_names = list(user.groups.order_by("pk").values_list("name", flat=True))
     return user._role_names

@@ -334,7 +334,7 @@ def test_the_propose_page_runs_a_fixed_number_of_queries(
         admin_client.get(url)
 
 
-QUERIES = 11
+QUERIES = 10
 
 
 def test_a_bonus_is_proposed_on_its_own_beside_an_approved_salary(admin_client, akridge):
