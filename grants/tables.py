@@ -171,8 +171,12 @@ class AwardTable(PythonRowsTable):
         return mark_safe("\n".join(lines))
 
 
-# The vestings page's input for the shares withheld takes what its form field takes.
-WITHHELD = VestingConfirmationForm.base_fields["shares_withheld"]
+# The vestings page's input for the shares withheld: its form field's widget attributes
+# (its classes, and the bounds the field takes).
+WITHHELD_ATTRS = " ".join(
+    f'{name}="{escape_cell(value)}"'
+    for name, value in VestingConfirmationForm.base_fields["shares_withheld"].widget.attrs.items()
+)
 
 
 def vestings_rows_html(rows: list[dict], *, csrf_token: str | None) -> SafeString:
@@ -227,9 +231,8 @@ def vestings_rows_html(rows: list[dict], *, csrf_token: str | None) -> SafeStrin
                 f'<input type="hidden" name="vest_date" value="{day}" id="id_v{pk}_vest_date">'
                 f'<label class="visually-hidden" for="{field}">Shares withheld from '
                 f"{recipient}'s vesting of {day}</label>"
-                f'<input type="number" name="shares_withheld"{value} '
-                'class="form-control form-control-sm text-end" '
-                f'min="{WITHHELD.min_value}" max="{WITHHELD.max_value}" id="{field}"{described}>'
+                f'<input type="number" name="shares_withheld"{value} {WITHHELD_ATTRS} '
+                f'id="{field}"{described}>'
                 f"</form>{no_rate}</td>",
                 net_cell,
                 '<td><button class="btn btn-sm btn-primary" type="submit" '

@@ -27,7 +27,11 @@ def officer_review(request):
     the company's data changes (core.data_version.kept)."""
     form = OfficerReviewForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "year": OfficerYear.objects.default_year(), "officers": []}
+        context: dict[str, object] = {
+            "form": form,
+            "year": OfficerYear.objects.default_year(),
+            "officers": [],
+        }
         return render(request, "workspace/officer_review.html", context)
     typed = form.cleaned_data if form.is_bound else {}
     year, price, as_of = typed.get("year"), typed.get("price"), typed.get("as_of")

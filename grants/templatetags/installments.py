@@ -6,6 +6,8 @@ grant vesting monthly over four years), and writing each row through the templat
 each input through BoundField and its widget took more time than all of the page's SQL.
 tests/grants/test_installment_rows.py compares the two, bound and unbound, valid and not."""
 
+from typing import cast
+
 from django import template
 from django.forms import BaseFormSet, Form
 from django.utils.html import conditional_escape
@@ -55,7 +57,8 @@ def installment_row(form: Form, number: int) -> str:
             }
         )
         shown = "".join(
-            f'<div class="text-danger small">{conditional_escape(e)}</div>' for e in errors
+            f'<div class="text-danger small">{conditional_escape(cast(str, e))}</div>'
+            for e in errors
         )
         target = conditional_escape(widget.id_for_label(attrs.get("id", "")) or "")
         cells.append(

@@ -33,6 +33,6 @@ def kept_table_html(view: SingleTableMixin, name: str, as_of) -> SafeString:
     address and as-of date and kept until the company's data changes: building the table
     pages through the records and computes the shown page's figures. For a view that
     renders it so instead of through SingleTableMixin.get_context_data()."""
-    request = view.request  # type: ignore[attr-defined]
+    request = view.request
     key = f"{name}\n{as_of.isoformat()}\n{request.get_full_path()}"
     return kept(key, lambda: view.get_table(**view.get_table_kwargs()).as_html(request))
