@@ -56,6 +56,7 @@ class FairValueAssumptions(Report):
         "Black-Scholes-Merton inputs, value per option and aggregate grant-date fair value."
     )
     form_class = forms.YearForm
+    keeps_figures = True
     columns = [
         Column("name", "Name"),
         Column("fiscal_year", "Fiscal year"),
@@ -111,7 +112,7 @@ class FairValueAssumptions(Report):
             )
         return self._not_valued
 
-    def rows(self) -> Iterator[dict]:
+    def compute_rows(self) -> Iterator[dict]:
         valuations = self.valuations()
         not_valued = self.not_valued()
         for grant, valuation_id in self.grants():
@@ -140,7 +141,7 @@ class FairValueAssumptions(Report):
                 "source": valuation.source,
             }
 
-    def footnotes(self) -> list[str]:
+    def compute_footnotes(self) -> list[str]:
         year = self.params["year"]
         notes = [
             f"Option grants made in fiscal years {year - 2} to {year} (the fiscal year ends "

@@ -31,6 +31,7 @@ class SummaryCompensation(Report):
         "compensation and total for a fiscal year and the two before it."
     )
     form_class = forms.YearForm
+    keeps_figures = True
 
     def named(self) -> NamedOfficers:
         if not hasattr(self, "_named"):
@@ -62,8 +63,7 @@ class SummaryCompensation(Report):
         keys = (["stock_awards"] if self.has_stock_awards() else []) + ["option_awards", "total"]
         return {key: f"({n})" for n, key in enumerate(keys, 1)}
 
-    @property
-    def columns(self):
+    def compute_columns(self) -> list[Column]:
         markers = self.markers()
         columns = [
             Column("name", "Name and principal position"),
@@ -81,7 +81,7 @@ class SummaryCompensation(Report):
         ]
         return columns
 
-    def rows(self) -> Iterator[dict]:
+    def compute_rows(self) -> Iterator[dict]:
         self._proposed = False
         stock = self.has_stock_awards()
         for officer, years in self.entries():
@@ -134,7 +134,7 @@ class SummaryCompensation(Report):
             "total": figures.total(),
         }
 
-    def footnotes(self) -> list[str]:
+    def compute_footnotes(self) -> list[str]:
         markers = self.markers()
         year = self.params["year"]
         notes = [
@@ -183,6 +183,6 @@ class SummaryCompensation(Report):
                 "Stock awards: no restricted stock award or unit was granted to these officers "
                 "in the years shown, so the column is left out (Item 402(a)(5))."
             )
-        if getattr(self, "_proposed", False):
+        if self._proposed:  # the rows, computed first, found a proposal
             notes.append(f'{PROPOSED_NOTE} A row with a proposal has no total: "{NOT_APPROVED}".')
         return notes
