@@ -64,12 +64,29 @@ class AmountField(BoundedNumberField, forms.DecimalField):
     dollar_sign = True
 
 
+# The largest number each kind of integer column holds on PostgreSQL, production's
+# database. On SQLite a column takes any 64-bit integer, so without these a form there
+# would save a number (3,000,000,000 shares) that PostgreSQL refuses.
+INTEGER_MAX = {
+    "SmallIntegerField": 32_767,
+    "PositiveSmallIntegerField": 32_767,
+    "IntegerField": MAX_SHARES,
+    "PositiveIntegerField": MAX_SHARES,
+    "BigIntegerField": 9_223_372_036_854_775_807,
+    "PositiveBigIntegerField": 9_223_372_036_854_775_807,
+}
+
+
 def bounded_number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
-    """A model form's field (Meta.formfield_callback), numbers bounded in length."""
+    """A model form's field (Meta.formfield_callback), numbers bounded in length, whole
+    numbers by what their column holds on PostgreSQL whatever the database."""
     if isinstance(db_field, models.DecimalField):
         kwargs.setdefault("form_class", AmountField)
     elif isinstance(db_field, models.IntegerField) and not db_field.choices:
         kwargs.setdefault("form_class", WholeNumberField)
+        top = INTEGER_MAX.get(db_field.get_internal_type())
+        if top is not None:
+            kwargs.setdefault("max_value", top)
     return db_field.formfield(**kwargs)
 
 

@@ -138,6 +138,24 @@ def test_the_new_grant_form_refuses_absurd_numbers(admin, field, value, message)
     assert OptionGrant.objects.count() == 0
 
 
+def test_a_grant_of_more_shares_than_a_column_holds_is_refused_on_every_database(admin):
+    # Two installments each within their own bound, and a total PostgreSQL's column
+    # refuses: SQLite's would hold it, so the form refuses it there too.
+    response = new_grant(
+        admin,
+        shares="3000000000",
+        **{
+            "installments-TOTAL_FORMS": "2",
+            "installments-0-shares": "1500000000",
+            "installments-1-vest_date": "2008-01-03",
+            "installments-1-shares": "1500000000",
+        },
+    )
+    assert response.status_code == 200
+    assert "less than or equal to 2147483647" in response.content.decode()
+    assert OptionGrant.objects.count() == 0
+
+
 @pytest.mark.parametrize("value", HUGE + ["9" * 4000])
 def test_generating_a_schedule_refuses_absurd_share_counts(admin, value):
     response = new_grant(admin, action="generate", **{"schedule-immediate_shares": value})
