@@ -177,7 +177,8 @@ def current_token() -> str | None:
 
 
 _MISSING = object()
-# The token under which a kept figure is being computed, in this thread or task.
+# The token under which a kept figure is being computed in this thread or task ("" for
+# none: nothing is kept), or None outside such a computation.
 _computing: ContextVar[str | None] = ContextVar("data_version_computing", default=None)
 
 
@@ -185,23 +186,30 @@ def kept(key: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the cache under `key` for as long as the company's data (and
     the fiscal year-end setting) is unchanged. One query (the token) when kept; computed
     each time where there is no token."""
-    token = _computing.get() or current_token()
-    if token is None:
-        return compute()
+    token = _computing.get()
+    if token is None:  # not inside another kept figure's computation
+        token = current_token() or ""
+    if not token:
+        return _computed_under(token, compute)
     # The fiscal year-end is a setting the figures may depend on (the years they group by).
     scope = f"{token}\n{fiscal.year_end_month_day()}\n{key}"
     name = "data-version:" + hashlib.sha256(scope.encode()).hexdigest()
     value = cache.get(name, _MISSING)
     if value is _MISSING:
-        # A figure kept while computing this one (a table's count) is read after the same
-        # token: kept under it, without reading it again.
-        computing = _computing.set(token)
-        try:
-            value = compute()
-        finally:
-            _computing.reset(computing)
+        value = _computed_under(token, compute)
         cache.set(name, value, TIMEOUT)
     return value
+
+
+def _computed_under(token: str, compute: Callable[[], T]) -> T:
+    """compute(), in which a figure kept while computing this one (a table's count) is
+    read after the same token: kept under it (or, with none, "", computed) without reading
+    the token again."""
+    computing = _computing.set(token)
+    try:
+        return compute()
+    finally:
+        _computing.reset(computing)
 
 
 def kept_count(queryset: QuerySet) -> int:
