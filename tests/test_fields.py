@@ -127,3 +127,62 @@ def test_the_errors_and_the_help_text_are_shown_escaped():
     assert "</span>\n<span" in inline
     notes = as_field(EveryKind()["notes"])
     assert '<div id="id_notes_helptext" class="form-text"><b>Bold</b> help</div>' in notes
+
+
+def crispy_forms_shown():
+    """The forms the pages write with `{% crispy form %}` (now |crispy_fields), unbound and
+    refused: (label, a function making the form anew)."""
+    from compensation.entry_forms import (
+        BonusProposalForm,
+        FootnoteForm,
+        OfficerYearForm,
+        PersonForm,
+    )
+    from grants.forms import ExerciseRequestForm, TerminationForm, ValuationDefaultsForm
+    from grants.plan_forms import PlanForm
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(name='Odd <"name"> & co')
+    bad = {"name": "", "fiscal_year": "abc", "base_salary": "-1", "bonus": "1e999999"}
+    shown = []
+    for form_class in (PersonForm, OfficerYearForm, FootnoteForm, PlanForm, ValuationDefaultsForm):
+        shown += [
+            (form_class.__name__, lambda c=form_class: c()),
+            (f"{form_class.__name__}, refused", lambda c=form_class: c(data=bad)),
+        ]
+    return shown + [
+        ("bonus", lambda: BonusProposalForm(instance=None)),
+        ("exercise", lambda: ExerciseRequestForm(data={"exercise_date": "x", "shares": "-5"})),
+        ("termination", lambda: TerminationForm(instance=person)),
+        (
+            "termination, refused",
+            lambda: TerminationForm(data={"terminated_on": "x"}, instance=person),
+        ),
+        (
+            "non-field errors",
+            lambda: with_errors(
+                FootnoteForm(data={"marker": "1", "text": "x"}), "<b>Both</b> & more"
+            ),
+        ),
+    ]
+
+
+def with_errors(form: forms.Form, message: str) -> forms.Form:
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
+def test_the_crispy_tag_is_written_as_crispy_writes_it():
+    from django.template import Context, Template
+
+    from core.templatetags.fields import crispy_fields
+
+    tag = Template("{% load crispy_forms_tags %}{% crispy form %}")
+    compared = 0
+    for label, make in crispy_forms_shown():
+        lean, reference = make(), make()
+        expected = tag.render(Context({"form": reference}))
+        assert normalized(crispy_fields(lean)) == normalized(expected), label
+        compared += 1
+    assert compared >= 14

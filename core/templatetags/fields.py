@@ -13,6 +13,8 @@ widget made of several widgets, a FormHelper that changes the layout of a field)
 passed to crispy's own filter."""
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
+from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
@@ -146,3 +148,35 @@ def _errors_and_help(field: BoundField, errors, inline: bool) -> list[str]:
         where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
         parts.append(f'<div {where}class="form-text">{field.help_text}</div>')
     return parts
+
+
+@register.filter
+def crispy_fields(form: forms.BaseForm) -> SafeString:
+    """`{% crispy form %}` for a form whose FormHelper only leaves out the <form> tag (no
+    layout, no buttons): crispy's bootstrap5/uni_form.html, its non-field errors as
+    errors.html writes them and each field through as_field(), under the same white
+    space rule (crispy's specialspaceless). Any other form goes through crispy's tag.
+    tests/test_fields.py compares the two for the forms the pages show this way."""
+    helper = getattr(form, "helper", None)
+    if (
+        helper is None
+        or helper.form_tag
+        or helper.layout is not None
+        or helper.inputs
+        or form.media._css
+        or form.media._js
+        or _inline_errors(form) is None
+    ):
+        return mark_safe(render_crispy_form(form, helper))
+    parts = []
+    errors = form.non_field_errors()
+    if errors and helper.form_show_errors:
+        title = helper.form_error_title
+        heading = f'<h4 class="alert-heading">{conditional_escape(title)}</h4> ' if title else ""
+        items = " ".join(f"<li>{conditional_escape(e)}</li>" for e in errors)
+        parts.append(
+            f'<div class="alert alert-block alert-danger"> {heading}<ul class="m-0"> {items} '
+            "</ul> </div>"
+        )
+    parts += [as_field(field) for field in form]
+    return mark_safe(remove_spaces(SPACE.join(parts).strip()))
