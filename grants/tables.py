@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.renderers import render_input
 from core.tables import PythonRowsTable, escape_cell, pk_url
 from core.templatetags.money import format_money, format_price, format_shares
 
@@ -171,12 +172,8 @@ class AwardTable(PythonRowsTable):
         return mark_safe("\n".join(lines))
 
 
-# The vestings page's input for the shares withheld: its form field's widget attributes
-# (its classes, and the bounds the field takes).
-WITHHELD_ATTRS = " ".join(
-    f'{name}="{escape_cell(value)}"'
-    for name, value in VestingConfirmationForm.base_fields["shares_withheld"].widget.attrs.items()
-)
+# The vestings page's input for the shares withheld: its form field's widget.
+WITHHELD = VestingConfirmationForm.base_fields["shares_withheld"].widget
 
 
 def vestings_rows_html(rows: list[dict], *, csrf_token: str | None) -> SafeString:
@@ -215,8 +212,17 @@ def vestings_rows_html(rows: list[dict], *, csrf_token: str | None) -> SafeStrin
         else:
             field, hint = f"id_v{pk}_shares_withheld", f"id_v{pk}_no_rate"
             # No rate recorded: the input is empty and the hint under it says so.
-            value = "" if withheld is None else f' value="{int(withheld)}"'
-            described = f' aria-describedby="{hint}"' if withheld is None else ""
+            attrs = {**WITHHELD.attrs, "id": field}
+            if withheld is None:
+                attrs["aria-describedby"] = hint
+            shares_input = render_input(
+                {
+                    "type": WITHHELD.input_type,
+                    "name": "shares_withheld",
+                    "value": None if withheld is None else str(int(withheld)),
+                    "attrs": attrs,
+                }
+            )
             no_rate = (
                 f'<div class="small text-body-secondary" id="{hint}">'
                 "No withholding rate recorded: enter it.</div>"
@@ -231,9 +237,7 @@ def vestings_rows_html(rows: list[dict], *, csrf_token: str | None) -> SafeStrin
                 f'<input type="hidden" name="vest_date" value="{day}" id="id_v{pk}_vest_date">'
                 f'<label class="visually-hidden" for="{field}">Shares withheld from '
                 f"{recipient}'s vesting of {day}</label>"
-                f'<input type="number" name="shares_withheld"{value} {WITHHELD_ATTRS} '
-                f'id="{field}"{described}>'
-                f"</form>{no_rate}</td>",
+                f"{shares_input}</form>{no_rate}</td>",
                 net_cell,
                 '<td><button class="btn btn-sm btn-primary" type="submit" '
                 f'form="confirm-{pk}">Confirm</button></td>',

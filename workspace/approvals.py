@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -68,11 +69,14 @@ def approvals(request):
     # The pages of grants and awards waiting, kept until the company's data changes, for
     # the day (a grant whose window has closed is no longer listed): at ten times the
     # company, counting what waits took most of the page's SQL.
-    today = timezone.localdate().isoformat()
-    key = f"approvals\n{today}\n{page_number}\n{awards_page_number}\n{approves_awards}\n{queue}"
+    today = timezone.localdate()
+    pages = f"{page_number}\n{awards_page_number}\n{approves_awards}\n{queue}"
+    key = f"approvals\n{today.isoformat()}\n{pages}"
     holdings = kept(
         key,
-        lambda: holdings_waiting(page_number, awards_page_number, queue, awards=approves_awards),
+        lambda: holdings_waiting(
+            today, page_number, awards_page_number, queue, awards=approves_awards
+        ),
     )
     return render(
         request,
@@ -90,11 +94,13 @@ def approvals(request):
     )
 
 
-def holdings_waiting(page_number: str, awards_page_number: str, queue: str, *, awards: bool):
+def holdings_waiting(
+    today: date, page_number: str, awards_page_number: str, queue: str, *, awards: bool
+):
     """The page of grants and (with `awards`) the page of restricted stock awards and units
-    waiting for the committee's authorization, as HTML: the oldest first."""
+    waiting for the committee's authorization on the day, as HTML: the oldest first."""
     grants = (
-        OptionGrant.objects.awaiting_approval()
+        OptionGrant.objects.awaiting_approval(today)
         .select_related("optionee", "plan")
         # Read backwards through the grant_awaiting_approval index.
         .order_by("grant_date", "-pk")

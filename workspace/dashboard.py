@@ -275,6 +275,6 @@ def dashboard_figures(today: date, allowed: frozenset[str]) -> tuple[SafeString,
         context["bonus_proposals"] = [r for r in proposed if r.is_bonus_proposed][:20]
     if "grants.approve_optiongrant" in allowed:
         context["grants_to_approve"] = list(
-            OptionGrant.objects.awaiting_approval().select_related("optionee")[:20]
+            OptionGrant.objects.awaiting_approval(today).select_related("optionee")[:20]
         )
     return render_to_string("workspace/_dashboard_figures.html", context), latest_year

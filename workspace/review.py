@@ -35,8 +35,9 @@ def officer_review(request):
         return render(request, "workspace/officer_review.html", context)
     typed = form.cleaned_data if form.is_bound else {}
     year, price, as_of = typed.get("year"), typed.get("price"), typed.get("as_of")
-    key = f"officer-review\n{timezone.localdate().isoformat()}\n{year}\n{price}\n{as_of}"
-    review = kept(key, lambda: review_figures(year, price, as_of))
+    today = timezone.localdate()
+    key = f"officer-review\n{today.isoformat()}\n{year}\n{price}\n{as_of}"
+    review = kept(key, lambda: review_figures(today, year, price, as_of))
     if not form.is_bound and review["year"] is not None:
         form = OfficerReviewForm(
             initial={"year": review["year"], "price": review["price"], "as_of": review["as_of"]}
@@ -44,7 +45,9 @@ def officer_review(request):
     return render(request, "workspace/officer_review.html", {"form": form, **review})
 
 
-def review_figures(year: int | None, price: Decimal | None, as_of: date | None) -> dict:
+def review_figures(
+    today: date, year: int | None, price: Decimal | None, as_of: date | None
+) -> dict:
     """The review of a fiscal year (default: the roster's) at a share price (default: the
     latest recorded) as of a date (default: the year's end, or today if earlier): the
     officers' figures, and the table showing them as HTML."""
@@ -55,7 +58,7 @@ def review_figures(year: int | None, price: Decimal | None, as_of: date | None) 
     if price is None:
         latest_price = StockPrice.objects.order_by("-date").first()
         price = None if latest_price is None else latest_price.price
-    as_of = as_of or min(timezone.localdate(), fiscal.year_end(year))
+    as_of = as_of or min(today, fiscal.year_end(year))
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
         OfficerYear.objects.for_year(year)

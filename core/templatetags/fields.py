@@ -12,6 +12,8 @@ template would lay out differently (radio buttons, several checkboxes, a file in
 widget made of several widgets, a FormHelper that changes the layout of a field) is
 passed to crispy's own filter."""
 
+from typing import cast
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from crispy_forms.utils import render_crispy_form
@@ -163,8 +165,7 @@ def crispy_fields(form: forms.BaseForm) -> SafeString:
         or helper.form_tag
         or helper.layout is not None
         or helper.inputs
-        or form.media._css
-        or form.media._js
+        or str(form.media)  # crispy's template writes the form's media first
         or _inline_errors(form) is None
     ):
         return mark_safe(render_crispy_form(form, helper))
@@ -173,7 +174,7 @@ def crispy_fields(form: forms.BaseForm) -> SafeString:
     if errors and helper.form_show_errors:
         title = helper.form_error_title
         heading = f'<h4 class="alert-heading">{conditional_escape(title)}</h4> ' if title else ""
-        items = " ".join(f"<li>{conditional_escape(e)}</li>" for e in errors)
+        items = " ".join(f"<li>{conditional_escape(cast(str, e))}</li>" for e in errors)
         parts.append(
             f'<div class="alert alert-block alert-danger"> {heading}<ul class="m-0"> {items} '
             "</ul> </div>"

@@ -42,6 +42,8 @@ def installment_row(form: Form, number: int) -> str:
             and widget.use_required_attribute(bound.initial)
         ):
             attrs["required"] = True
+        if field.disabled:
+            attrs["disabled"] = True
         if errors:
             attrs["aria-invalid"] = "true"
         if not attrs.get("aria-describedby") and (described := bound.aria_describedby):
