@@ -295,8 +295,9 @@ class OutstandingEquityAwards(Report):
         )
 
     def compute_footnotes(self) -> list[str]:
-        notes = list(getattr(self, "_notes", []))
-        if getattr(self, "_price_note", ""):
+        # What compute_rows(), run first (Report.figures()), found.
+        notes = list(self._notes)
+        if self._price_note:
             notes.append(self._price_note)
         if not self.awards():
             notes.append(

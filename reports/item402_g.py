@@ -182,12 +182,13 @@ class OptionExercises(Report):
 
     def compute_footnotes(self) -> list[str]:
         notes = ["Value realized: (fair market value at exercise - exercise price) x shares."]
-        if getattr(self, "_unpriced", 0):
+        # What compute_rows(), run first (Report.figures()), found.
+        if self._unpriced:
             notes.append(
                 "(1) No closing price is recorded for the date of some exercises; their value "
                 "is left out until the price is entered."
             )
-        if getattr(self, "_vesting_notes", []):
+        if self._vesting_notes:
             notes.append(
                 "(2) Value realized on vesting: shares vesting (gross, before any shares "
                 "withheld for taxes) x the closing price on the vest date, or the latest "
