@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compensation.models import Footnote, OfficerYear, Person
 from core.data_version import new_token
+from core.progress import progress_steps
 from grants.models import (
     Exercise,
     OptionGrant,
@@ -344,8 +345,49 @@ def floor_label() -> str:
     return "two-factor code page (floor)"
 
 
-def measure(client: Client, page: Page, requests: int) -> dict:
-    for _ in range(2):  # warm caches and connections
+def measure(client: Client, listed: list[Page], requests: int, rounds: int, stream) -> dict:
+    """Each page's figures: its queries, its p50 and p95 over `requests` timed requests,
+    its SQL alone, and its first request after a change.
+
+    The timed requests are taken in `rounds` passes over all the pages, a share of each
+    page's requests in each pass, not all of a page's requests in one go: a page's 20
+    requests take a fraction of a second, and a second of the machine's noise (another
+    process, the host) falling on them would move the whole page's median. Spread over
+    every pass, each page's median is taken from the whole run, as every other page's is,
+    and one noisy moment moves at most a pass's share of any page's requests."""
+    rounds = min(rounds, requests)
+    shares = [requests // rounds + (i < requests % rounds) for i in range(rounds)]
+    steps = len(listed) * (rounds + 2)
+    with progress_steps(total=steps, desc="pages measured", unit="steps", stream=stream) as step:
+        captured = {}
+        for page in listed:
+            captured[page.label] = counted_queries(client, page)
+            step(1)
+        timings: dict[str, list[float]] = {page.label: [] for page in listed}
+        for share in shares:
+            for page in listed:
+                # Untimed, as before the first pass: a page's kept figures may have left
+                # the cache's least recently used entries while the others were measured.
+                client.get(page.url)
+                for _ in range(share):
+                    start = time.perf_counter()
+                    client.get(page.url)
+                    timings[page.label].append((time.perf_counter() - start) * 1000)
+                step(1)
+        measured = {}
+        # Last, as each makes a new data version token, which retires every page's kept
+        # figures.
+        for page in listed:
+            measured[page.label] = figures(
+                client, page, captured[page.label], timings[page.label], requests
+            )
+            step(1)
+    return measured
+
+
+def counted_queries(client: Client, page: Page) -> list[dict]:
+    """The page's queries on a request after two that warm its caches and connections."""
+    for _ in range(2):
         status = client.get(page.url).status_code
         if status != 200:
             raise CommandError(f"{page.label}: {page.url} answered {status}, not 200.")
@@ -353,12 +395,12 @@ def measure(client: Client, page: Page, requests: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         client.get(page.url)
     # Copied now: Django clears the query log when the next request starts.
-    captured = list(queries.captured_queries)
-    timings = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        client.get(page.url)
-        timings.append((time.perf_counter() - start) * 1000)
+    return list(queries.captured_queries)
+
+
+def figures(
+    client: Client, page: Page, captured: list[dict], timings: list[float], requests: int
+) -> dict:
     # A page may serve figures kept under the data version (core/data_version.py), as
     # every request after the first does until the company's data changes: its first
     # request after a change is measured too, with a new token as a write would make.

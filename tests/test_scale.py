@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from compensation.models import Person
 from grants.models import AwardInstallment, Exercise, OptionGrant, RegistrationPeriod, StockAward
@@ -168,6 +170,56 @@ def test_the_routes_excluded_as_post_only_refuse_get(client, django_user_model):
     user = django_user_model.objects.create_user("bench")
     client.force_login(user)
     pages.check_post_only(client)  # raises if one of them serves a page
+
+
+class RecordingClient(Client):
+    """Django's test client, noting the path of every GET it makes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths = []
+
+    def get(self, path, *args, **kwargs):
+        self.paths.append(path)
+        return super().get(path, *args, **kwargs)
+
+
+@override_settings(REQUIRE_2FA=False)
+def test_each_pages_timed_requests_are_spread_over_passes_across_all_the_pages(
+    django_user_model,
+):
+    from benchmark import pages
+
+    generate(optionees=30)
+    client = RecordingClient()
+    client.force_login(django_user_model.objects.create_superuser("bench"))
+    roster, prices = reverse("compensation:roster"), reverse("grants:prices")
+    listed = [
+        pages.Page("roster", "compensation:roster", roster),
+        pages.Page("prices", "grants:prices", prices),
+    ]
+    measured = pages.measure(client, listed, requests=5, rounds=2, stream=StringIO())
+    assert client.paths == (
+        # Each page's queries counted after two warming requests.
+        [roster] * 3
+        + [prices] * 3
+        # Two passes over both pages, each page warmed then timed: 3 requests, then 2.
+        + [roster] * 4
+        + [prices] * 4
+        + [roster] * 3
+        + [prices] * 3
+        # Their first requests after a change, three each, last.
+        + [roster] * 3
+        + [prices] * 3
+    )
+    for figures in measured.values():
+        assert figures["p50_ms"] > 0 and figures["p95_ms"] >= figures["p50_ms"]
+        assert figures["queries"] > 0 and figures["first_queries"] >= figures["queries"]
+
+
+def test_the_benchmark_takes_no_fewer_requests_than_one_a_pass(tmp_path):
+    with pytest.raises(CommandError, match="--rounds: .*a whole number from 1"):
+        call_command("bench", "--rounds", "0", "--pages-only", json=str(tmp_path / "b.json"))
 
 
 def test_the_targets_name_each_page_size_and_target_missed():

@@ -21,7 +21,6 @@ from django.test import Client, override_settings
 
 from core import roles
 from core.imports import MAX_ROWS
-from core.progress import progress
 from grants.models import OptionGrant, StockPlan
 from reports.definitions import REPORTS
 from reports.exports import csv_lines, render_pdf, write_xlsx
@@ -29,6 +28,12 @@ from reports.exports import csv_lines, render_pdf, write_xlsx
 from ... import importing, pages, scale, targets
 from ...load import load_test
 from .generate_scale_data import refuse_foreign_records
+
+
+def positive(text: str) -> int:
+    if not (text.isdigit() and len(text) <= 6 and int(text) >= 1):
+        raise argparse.ArgumentTypeError("a whole number from 1 to 999,999")
+    return int(text)
 
 
 def import_rows(text: str) -> int:
@@ -61,7 +66,14 @@ class Command(BaseCommand):
             "--skip-scale", action="store_true", help="Leave out the run at ten times the data."
         )
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--requests", type=positive, default=20, help="Timed requests a page.")
+        parser.add_argument(
+            "--rounds",
+            type=positive,
+            default=5,
+            help="Passes over all the pages that the timed requests are spread across "
+            "(see benchmark.pages.measure).",
+        )
         parser.add_argument("--json", default="bench.json")
         parser.add_argument("--load-seconds", type=int, default=20)
         parser.add_argument("--load-clients", type=int, default=16)
@@ -115,14 +127,14 @@ class Command(BaseCommand):
             "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
         }
         if options["pages_only"]:
-            results.update(self.pages(user, options["requests"]))
+            results.update(self.pages(user, options["requests"], options["rounds"]))
             if options["deadline_refresh"]:
                 results["deadline_refresh"] = scale.measure_deadline_refresh()
             Path(options["json"]).write_text(json.dumps(results, indent=2, default=str))
             self.print_pages(results, [])
             return
         if not options["only_imports"]:
-            results.update(self.pages(user, options["requests"]))
+            results.update(self.pages(user, options["requests"], options["rounds"]))
             results["exports"] = self.exports()
         results["imports"] = self.imports(options["import_rows"])
         if not (options["skip_scale"] or options["only_imports"]):
@@ -147,7 +159,7 @@ class Command(BaseCommand):
     # DEBUG off as in production: with it on, Django logs every query, which slows the
     # pages and overflows the 9,000-entry log that query counting reads.
     @override_settings(DEBUG=False, REQUIRE_2FA=False, ALLOWED_HOSTS=["testserver"])
-    def pages(self, user, requests: int) -> dict:
+    def pages(self, user, requests: int, rounds: int) -> dict:
         listed = pages.pages()
         pages.check_coverage(listed)
         client = Client()
@@ -160,8 +172,7 @@ class Command(BaseCommand):
         gc.collect()
         gc.freeze()
         try:
-            counted = progress(listed, desc="pages measured", unit="pages", stream=self.stdout)
-            measured = {page.label: pages.measure(client, page, requests) for page in counted}
+            measured = pages.measure(client, listed, requests, rounds, self.stdout)
         finally:
             gc.unfreeze()
         floor = pages.floor_label()
@@ -176,7 +187,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Scale run: {optionees:,} optionees on {scale.SUFFIX} database...")
         scale.prepare_database(url)
         arguments = ["--optionees", str(optionees), "--seed", str(options["seed"])]
-        arguments += ["--requests", str(options["requests"]), "--deadline-refresh"]
+        arguments += ["--requests", str(options["requests"]), "--rounds", str(options["rounds"])]
+        arguments.append("--deadline-refresh")
         figures = scale.run_pages(url, arguments, lambda line: self.stdout.write(f"  x10| {line}"))
         return {
             "optionees": optionees,
