@@ -115,9 +115,15 @@ class ReturnForm(forms.Form):
 
 class OfficerReviewForm(forms.Form):
     year = WholeNumberField(
-        label="Fiscal year", min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR
+        label="Fiscal year",
+        min_value=FIRST_FISCAL_YEAR,
+        max_value=LAST_FISCAL_YEAR,
+        required=False,
+        help_text="Default: the latest year with approved salaries.",
     )
-    price = share_price_field("Default: the latest recorded closing price.")
+    price = share_price_field(
+        "Default: the latest closing price recorded on or before the as-of date."
+    )
     as_of = forms.DateField(
         label="Options as of",
         required=False,

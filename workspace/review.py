@@ -48,17 +48,19 @@ def officer_review(request):
 def review_figures(
     today: date, year: int | None, price: Decimal | None, as_of: date | None
 ) -> dict:
-    """The review of a fiscal year (default: the roster's) at a share price (default: the
-    latest recorded) as of a date (default: the year's end, or today if earlier): the
-    officers' figures, and the table showing them as HTML."""
+    """The review of a fiscal year (default: the roster's) as of a date (default: the
+    year's end, or today if earlier) at a share price (default: the latest recorded on or
+    before that date): the officers' figures, and the table showing them as HTML."""
     if year is None:
         year = OfficerYear.objects.default_year()
         if year is None:
             return {"year": None, "officers": [], "table": ""}
-    if price is None:
-        latest_price = StockPrice.objects.order_by("-date").first()
-        price = None if latest_price is None else latest_price.price
     as_of = as_of or min(today, fiscal.year_end(year))
+    if price is None:
+        # A price is a fact of its date (DOMAIN.md §3): one recorded for a later day is
+        # not known as of this one.
+        known = StockPrice.objects.filter(date__lte=as_of).order_by("-date").first()
+        price = None if known is None else known.price
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
         OfficerYear.objects.for_year(year)

@@ -1,4 +1,5 @@
-"""The officer review: unvested options valued at a typed or the latest stock price."""
+"""The officer review: unvested options valued at a typed price or the latest one recorded by
+the as-of date."""
 
 from datetime import date
 from decimal import Decimal
@@ -31,6 +32,35 @@ def test_the_officer_review_defaults_to_the_latest_price_and_the_year_end(client
     assert response.context["price"] == Decimal("4.00")
     assert response.context["as_of"] == date(2006, 12, 31)
     assert response.context["officers"][0]["value"] == Decimal("1.01") * 618_750
+
+
+def test_a_price_recorded_for_a_later_day_leaves_the_review_as_of_an_earlier_one(
+    client_for, seed_grant
+):
+    # DOMAIN.md §3: a price is a fact of its date. The review as of 2006-12-31 is valued
+    # at the last price recorded by then, before and after a 2007 price is entered.
+    OfficerYearFactory(person=seed_grant.optionee, fiscal_year=2006, base_salary=250_000)
+    StockPrice.objects.create(date=date(2006, 12, 29), price=Decimal("4.00"))
+    client = client_for(COMMITTEE)
+    before = client.get("/compensation/review/?year=2006&as_of=2006-12-31")
+    StockPrice.objects.create(date=date(2007, 1, 2), price=Decimal("9.00"))
+    for address in ("/compensation/review/?year=2006&as_of=2006-12-31", "/compensation/review/"):
+        after = client.get(address)
+        assert after.context["price"] == before.context["price"] == Decimal("4.00")
+        assert after.context["officers"][0]["value"] == Decimal("1.01") * 618_750
+    # As of a day after it, the 2007 price is the one known.
+    later = client.get("/compensation/review/?year=2006&as_of=2007-01-02")
+    assert later.context["price"] == Decimal("9.00")
+
+
+def test_the_officer_review_takes_the_default_year_when_only_a_price_is_typed(
+    client_for, seed_grant
+):
+    OfficerYearFactory(person=seed_grant.optionee, fiscal_year=2006, base_salary=250_000)
+    response = client_for(COMMITTEE).get("/compensation/review/?price=5")
+    assert not response.context["form"].errors
+    assert response.context["year"] == 2006 and response.context["price"] == Decimal(5)
+    assert response.context["officers"][0]["value"] == Decimal("1243687.50")
 
 
 def test_the_officer_review_refuses_a_negative_price(client_for, seed_grant):
