@@ -46,3 +46,10 @@ def test_the_grant_and_award_lists_mark_their_sorted_column(client_for, demo_dat
     cells = header_cells(page)
     assert 'aria-sort="descending"' in cells[header] and "▼" in cells[header]
     assert '<div class="table-container table-responsive">' in page
+
+
+def test_a_sort_link_starts_the_list_again_from_its_first_page(client_for, demo_data):
+    # Sorting anew reorders every row: page 2 of the old order is not page 2 of the new.
+    page = client_for(AUDITOR).get("/grants/?as_of=2006-12-31&page=1&sort=-shares")
+    links = re.findall(r'<th[^>]*>\s*<a href="([^"]+)"', page.content.decode())
+    assert links and all("page=" not in link and "as_of=2006-12-31" in link for link in links)
