@@ -11,7 +11,6 @@ templates); every other widget (textarea, radio, ...) still goes through its tem
 tests/test_renderers.py compares the two for every kind of input and select."""
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from .tables import escape_cell
@@ -45,9 +44,9 @@ def render_input(widget: dict) -> str:
     they are), an attribute that is False left out and one that is True written bare."""
     parts = [
         '<input type="',
-        conditional_escape(widget["type"]),
+        escape_cell(widget["type"]),
         '" name="',
-        conditional_escape(widget["name"]),
+        escape_cell(widget["name"]),
         '"',
     ]
     if widget["value"] is not None:
@@ -66,18 +65,18 @@ def render_select(widget: dict) -> str | None:
     option, white space as the templates write it (each included option ends with the
     option template's own line break; the renderer strips the whole); None when an option
     has a template of its own."""
-    parts = ['<select name="', conditional_escape(widget["name"]), '"']
+    parts = ['<select name="', escape_cell(widget["name"]), '"']
     _attrs(parts, widget["attrs"])
     parts.append(">")
     for group_name, group_choices, _ in widget["optgroups"]:
         if group_name:
-            parts += ['\n  <optgroup label="', conditional_escape(group_name), '">']
+            parts += ['\n  <optgroup label="', escape_cell(group_name), '">']
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
             parts += ['\n  <option value="', _text(option["value"]), '"']
             _attrs(parts, option["attrs"])
-            parts += [">", conditional_escape(option["label"]), "</option>\n"]
+            parts += [">", escape_cell(option["label"]), "</option>\n"]
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
@@ -89,7 +88,7 @@ def _attrs(parts: list[str], attrs: dict) -> None:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts += [" ", conditional_escape(name)]
+        parts += [" ", escape_cell(name)]
         if value is not True:
             parts += ['="', _text(value), '"']
 

@@ -316,6 +316,8 @@ KEPT_PAGES = [
     "/compensation/review/?year=2006&price=5",
     "/compensation/review/",
     "/grants/approvals/",
+    "/compensation/officers/",
+    "/compensation/officers/?year=2006&bonus_year=2006&sort=-base_salary",
 ]
 
 
@@ -392,3 +394,20 @@ def test_a_kept_page_is_kept_for_its_day(client_for):
                 html = client.get(url).content.decode()
                 found = re.search(f'{waiting}.*?<a href="[^"]+">Closing Today', html)
                 assert (found is not None) is listed, (url, moment)
+
+
+def test_the_kept_roster_shows_each_user_the_actions_they_may_take(client_for):
+    """The roster's table is kept per set of actions: an admin's kept table, computed
+    first, is not served to the committee, nor the committee's to an auditor."""
+    from tests.factories import OfficerYearFactory
+
+    cache.clear()
+    OfficerYearFactory(person=PersonFactory(name="Proposed Officer"), fiscal_year=2006)
+    pages = {
+        role: client_for(role).get("/compensation/officers/").content.decode()
+        for role in ("compadmin", "committee", "auditor")
+    }
+    assert ">Edit</a>" in pages["compadmin"] and "Approve salary" not in pages["compadmin"]
+    assert "Approve salary" in pages["committee"] and ">Edit</a>" not in pages["committee"]
+    assert "Approve salary" not in pages["auditor"] and ">Edit</a>" not in pages["auditor"]
+    assert all("Proposed Officer" in page for page in pages.values())

@@ -20,8 +20,9 @@ from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.tables import escape_cell
 
 register = template.Library()
 
@@ -48,18 +49,18 @@ def as_field(field: BoundField) -> SafeString:
     if field.is_hidden:
         return mark_safe(str(field))
     errors = field.errors
-    label, required = conditional_escape(field.label), field.field.required
+    label, required = escape_cell(field.label), field.field.required
     asterisk = '<span class="asteriskField">*</span>' if required else ""
     required_class = " requiredField" if required else ""
     css = field.css_classes()
-    css = f" {conditional_escape(css)}" if css else ""
-    auto_id = conditional_escape(field.auto_id)
+    css = f" {escape_cell(css)}" if css else ""
+    auto_id = escape_cell(field.auto_id)
     if isinstance(widget, forms.CheckboxInput):
         parts = [
             '<div class="mb-3">',
             f'<div id="div_{auto_id}" class="form-check{css}">',
             _widget(field, "form-check-input", errors),
-            f'<label for="{conditional_escape(field.id_for_label)}" '
+            f'<label for="{escape_cell(field.id_for_label)}" '
             f'class="form-check-label{required_class}">{label}{asterisk}</label>',
             *_errors_and_help(field, errors, inline_errors),
             "</div>",
@@ -69,7 +70,7 @@ def as_field(field: BoundField) -> SafeString:
     parts = [f'<div id="div_{auto_id}" class="mb-3{css}">']
     if field.label:
         target = field.id_for_label
-        attribute = f'for="{conditional_escape(target)}" ' if target else ""
+        attribute = f'for="{escape_cell(target)}" ' if target else ""
         parts.append(
             f'<label {attribute}class="form-label{required_class}">{label}{asterisk}</label>'
         )
@@ -94,12 +95,25 @@ LAYOUT_DEFAULTS = {
 }
 
 
+# Where _inline_errors() keeps what it read on the form: (the helper, the answer).
+_INLINE_ERRORS = "_tranche_inline_errors"
+
+
 def _inline_errors(form) -> bool | None:
     """Whether the errors are written inline (<span>) or as a block (<p>): a FormHelper's
     error_text_inline, block without one. None where the form's FormHelper changes the
     field's layout otherwise (labels, errors or help text hidden or moved, a horizontal
-    form, classes, a tag or a template of its own)."""
+    form, classes, a tag or a template of its own). Read once per form and helper: the
+    helper's attributes are gathered anew on each reading, a third of a field's time."""
     helper = getattr(form, "helper", None)
+    read = form.__dict__.get(_INLINE_ERRORS)
+    if read is None or read[0] is not helper:
+        read = (helper, _read_inline_errors(helper))
+        form.__dict__[_INLINE_ERRORS] = read
+    return read[1]
+
+
+def _read_inline_errors(helper) -> bool | None:
     if helper is None:
         return False
     if helper.field_template:
@@ -140,14 +154,14 @@ def _errors_and_help(field: BoundField, errors, inline: bool) -> list[str]:
     parts = []
     if errors:
         field_id = getattr(errors, "field_id", "")
-        parts.append(f'<div id="{conditional_escape(field_id)}_error" class="invalid-feedback">')
-        auto_id, tag = conditional_escape(field.auto_id), "span" if inline else "p"
+        parts.append(f'<div id="{escape_cell(field_id)}_error" class="invalid-feedback">')
+        auto_id, tag = escape_cell(field.auto_id), "span" if inline else "p"
         for number, error in enumerate(errors, 1):
-            text = conditional_escape(error)
+            text = escape_cell(error)
             parts.append(f'<{tag} id="error_{number}_{auto_id}"><strong>{text}</strong></{tag}>')
         parts.append("</div>")
     if field.help_text:
-        where = f'id="{conditional_escape(field.auto_id)}_helptext" ' if field.auto_id else ""
+        where = f'id="{escape_cell(field.auto_id)}_helptext" ' if field.auto_id else ""
         parts.append(f'<div {where}class="form-text">{field.help_text}</div>')
     return parts
 
@@ -173,8 +187,8 @@ def crispy_fields(form: forms.BaseForm) -> SafeString:
     errors = form.non_field_errors()
     if errors and helper.form_show_errors:
         title = helper.form_error_title
-        heading = f'<h4 class="alert-heading">{conditional_escape(title)}</h4> ' if title else ""
-        items = " ".join(f"<li>{conditional_escape(cast(str, e))}</li>" for e in errors)
+        heading = f'<h4 class="alert-heading">{escape_cell(title)}</h4> ' if title else ""
+        items = " ".join(f"<li>{escape_cell(cast(str, e))}</li>" for e in errors)
         parts.append(
             f'<div class="alert alert-block alert-danger"> {heading}<ul class="m-0"> {items} '
             "</ul> </div>"

@@ -10,10 +10,10 @@ from typing import cast
 
 from django import template
 from django.forms import BaseFormSet, Form
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.renderers import render_input
+from core.tables import escape_cell
 
 register = template.Library()
 
@@ -59,10 +59,9 @@ def installment_row(form: Form, number: int) -> str:
             }
         )
         shown = "".join(
-            f'<div class="text-danger small">{conditional_escape(cast(str, e))}</div>'
-            for e in errors
+            f'<div class="text-danger small">{escape_cell(cast(str, e))}</div>' for e in errors
         )
-        target = conditional_escape(widget.id_for_label(attrs.get("id", "")) or "")
+        target = escape_cell(widget.id_for_label(attrs.get("id", "")) or "")
         cells.append(
             f'  <td><label class="visually-hidden" for="{target}">{label} {number}</label>'
             f"{html}\n    {shown}</td>\n"
