@@ -411,3 +411,47 @@ def test_the_kept_roster_shows_each_user_the_actions_they_may_take(client_for):
     assert "Approve salary" in pages["committee"] and ">Edit</a>" not in pages["committee"]
     assert "Approve salary" not in pages["auditor"] and ">Edit</a>" not in pages["auditor"]
     assert all("Proposed Officer" in page for page in pages.values())
+
+
+def test_an_entry_pages_fields_are_kept_on_get_and_follow_every_write(client_for):
+    """{% kept_on_get %}: the edit page's fields and installment table are written once
+    for the address until a write; the tokens of the request (CSRF, the one-time
+    submission token) are the request's own."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    from grants.models import OptionGrant
+
+    cache.clear()
+    grant = make_grant(optionee=PersonFactory(name="Kept Optionee"))
+    other = make_grant(optionee=PersonFactory(name="Other Optionee"))
+    client = client_for("compadmin")
+    client.get("/account/")  # the session's first request renews it (a write)
+    address = f"/grants/{grant.pk}/edit/"
+
+    def shown(url=address) -> tuple[str, int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        [submission] = re.findall(r'name="submission_token" value="([^"]*)"', html)
+        return without_tokens(html), len(queries.captured_queries), submission
+
+    computed, queries, first_token = shown()
+    assert 'value="Kept Optionee"' in computed and 'value="10000"' in computed
+    kept_html, kept_queries, second_token = shown()
+    assert kept_html.replace(second_token, first_token) == computed
+    assert kept_queries < queries
+    # Another grant's page is its own.
+    assert 'value="Other Optionee"' in shown(f"/grants/{other.pk}/edit/")[0]
+    # A write no model method sees shows on the next request.
+    OptionGrant.objects.filter(pk=grant.pk).update(minimum_exercise_shares=321)
+    assert 'value="321"' in shown()[0]
+
+
+def test_an_entry_page_posted_with_errors_is_written_anew_each_time(client_for):
+    cache.clear()
+    client = client_for("compadmin")
+    client.get("/account/")
+    for typed in ("not a number", "also wrong"):
+        html = client.post("/grants/new/", {"shares": typed, "action": "save"}).content.decode()
+        assert f'value="{typed}"' in html
