@@ -72,6 +72,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = frozenset((PERCENT, PER_OPTION, PRICE))
 
 
+# The types of cell the csv module writes as plain() does, by exact type: str() of a
+# date is its ISO form, of a whole number its digits, and None an empty cell. A column
+# whose numbers have a format of their own (NUMBER_FORMATS) formats its whole numbers.
+AS_IS = {
+    False: frozenset((int, date, type(None))),
+    True: frozenset((date, type(None))),
+}
+
+
 def neutralize(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -124,9 +133,20 @@ def csv_lines(report: Report, rows: Iterable[dict] | None = None) -> Iterator[st
     writer = csv.writer(_Echo())
     columns = report.columns
     yield writer.writerow([c.label for c in columns])
-    cells = [(c.key, c.kind) for c in columns]
+    # A cell the csv module writes as plain() would is passed to it as it is: whole
+    # numbers, dates, empty cells and text that cannot start a formula, most cells of a
+    # full export. Calling plain() for each took half of the export's time.
+    cells = [(c.key, c.kind, AS_IS[c.kind in NUMBER_FORMATS]) for c in columns]
     for row in report.rows() if rows is None else rows:
-        yield writer.writerow([plain(row.get(key), kind) for key, kind in cells])
+        yield writer.writerow(
+            [
+                value
+                if type(value := row.get(key)) in as_is
+                or (type(value) is str and not value.startswith(FORMULA_STARTS))
+                else plain(value, kind)
+                for key, kind, as_is in cells
+            ]
+        )
     notes = report.footnotes()
     if notes:
         yield writer.writerow([])
