@@ -39,9 +39,10 @@ def officer_review(request):
     key = f"officer-review\n{today.isoformat()}\n{year}\n{price}\n{as_of}"
     review = kept(key, lambda: review_figures(today, year, price, as_of))
     if not form.is_bound and review["year"] is not None:
-        form = OfficerReviewForm(
-            initial={"year": review["year"], "price": review["price"], "as_of": review["as_of"]}
-        )
+        # The year only: the default price and date follow the year and the date chosen,
+        # and a default written into its box would be sent back as if typed (a later
+        # day's price for an earlier date). The page says which it used.
+        form = OfficerReviewForm(initial={"year": review["year"]})
     return render(request, "workspace/officer_review.html", {"form": form, **review})
 
 
@@ -56,11 +57,13 @@ def review_figures(
         if year is None:
             return {"year": None, "officers": [], "table": ""}
     as_of = as_of or min(today, fiscal.year_end(year))
+    price_date = None  # the recorded price's date, where the price is the default
     if price is None:
         # A price is a fact of its date (DOMAIN.md §3): one recorded for a later day is
         # not known as of this one.
         known = StockPrice.objects.filter(date__lte=as_of).order_by("-date").first()
-        price = None if known is None else known.price
+        if known is not None:
+            price, price_date = known.price, known.date
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
         OfficerYear.objects.for_year(year)
@@ -123,6 +126,7 @@ def review_figures(
     review = {
         "year": year,
         "price": price,
+        "price_date": price_date,
         "as_of": as_of,
         "bonus_year": bonus_year,
         "officers": officers,

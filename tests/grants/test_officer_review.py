@@ -63,6 +63,26 @@ def test_the_officer_review_takes_the_default_year_when_only_a_price_is_typed(
     assert response.context["officers"][0]["value"] == Decimal("1243687.50")
 
 
+def test_the_review_leaves_the_default_price_out_of_its_form(client_for, seed_grant):
+    # A default written into the price box would be sent back as typed when the year or
+    # the date is changed: a later day's price for an earlier date.
+    OfficerYearFactory(person=seed_grant.optionee, fiscal_year=2006, base_salary=250_000)
+    StockPrice.objects.create(date=date(2006, 12, 29), price=Decimal("4.00"))
+    StockPrice.objects.create(date=date(2007, 3, 1), price=Decimal("6.00"))
+    client = client_for(COMMITTEE)
+    first = client.get("/compensation/review/")
+    html = first.content.decode()
+    assert first.context["price"] == Decimal("4.00")
+    assert 'name="price" id="id_price"\n      type="text" inputmode="decimal" value=""' in html
+    assert "(the closing price of 2006-12-29, the latest recorded on or before 2006-12-31)" in html
+    # The form sent back with the date changed, the price box as it was shown.
+    again = client.get("/compensation/review/?year=2006&price=&as_of=2007-06-30")
+    assert again.context["price"] == Decimal("6.00")
+    assert "the closing price of 2007-03-01, the latest recorded on or before 2007-06-30" in again.content.decode()
+    typed = client.get("/compensation/review/?year=2006&price=5&as_of=2006-12-31")
+    assert "the closing price of" not in typed.content.decode()
+
+
 def test_the_officer_review_refuses_a_negative_price(client_for, seed_grant):
     response = client_for(COMMITTEE).get("/compensation/review/?year=2006&price=-1")
     assert "greater than or equal to 0" in response.content.decode()
