@@ -78,7 +78,8 @@ def test_the_review_leaves_the_default_price_out_of_its_form(client_for, seed_gr
     # The form sent back with the date changed, the price box as it was shown.
     again = client.get("/compensation/review/?year=2006&price=&as_of=2007-06-30")
     assert again.context["price"] == Decimal("6.00")
-    assert "the closing price of 2007-03-01, the latest recorded on or before 2007-06-30" in again.content.decode()
+    shown = "the closing price of 2007-03-01, the latest recorded on or before 2007-06-30"
+    assert shown in again.content.decode()
     typed = client.get("/compensation/review/?year=2006&price=5&as_of=2006-12-31")
     assert "the closing price of" not in typed.content.decode()
 
