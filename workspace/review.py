@@ -61,9 +61,9 @@ def review_figures(
     if price is None:
         # A price is a fact of its date (DOMAIN.md §3): one recorded for a later day is
         # not known as of this one.
-        known = StockPrice.objects.filter(date__lte=as_of).order_by("-date").first()
+        known = StockPrice.on_or_before(as_of)
         if known is not None:
-            price, price_date = known.price, known.date
+            price_date, price = known
     bonus_year = OfficerYear.objects.default_bonus_year(year)
     records = list(
         OfficerYear.objects.for_year(year)

@@ -30,16 +30,19 @@ from ...load import load_test
 from .generate_scale_data import refuse_foreign_records
 
 
-def positive(text: str) -> int:
-    if not (text.isdigit() and len(text) <= 6 and int(text) >= 1):
-        raise argparse.ArgumentTypeError("a whole number from 1 to 999,999")
-    return int(text)
+def whole_number(most: int):
+    """An argument type: a whole number from 1 to `most`, else a clear refusal."""
+
+    def parse(text: str) -> int:
+        if not (text.isdigit() and len(text) <= len(str(most)) and 1 <= int(text) <= most):
+            raise argparse.ArgumentTypeError(f"a whole number from 1 to {most:,}")
+        return int(text)
+
+    return parse
 
 
-def import_rows(text: str) -> int:
-    if not (text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_ROWS):
-        raise argparse.ArgumentTypeError(f"a whole number from 1 to {MAX_ROWS:,}")
-    return int(text)
+positive = whole_number(999_999)
+import_rows = whole_number(MAX_ROWS)
 
 
 class Command(BaseCommand):
